@@ -1,0 +1,114 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class DebtRecoveryPolicy(models.Model):
+    _name = "debt.recovery.policy"
+    _description = "Debt Recovery Policy"
+    _order = "company_id, sequence, id"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    is_default = fields.Boolean(
+        string="Default Policy",
+        help="Used for the customers of this company that have no policy of their own.",
+    )
+    level_ids = fields.One2many("debt.recovery.level", "policy_id", string="Levels")
+    min_overdue_amount = fields.Monetary(
+        string="Minimum Overdue Amount",
+        currency_field="currency_id",
+        help="Customers owing less than this overdue amount are not chased.",
+    )
+    min_days_between_contacts = fields.Integer(
+        string="Minimum Days Between Contacts",
+        default=7,
+        help="No outbound contact is made before this many days have passed "
+        "since the previous one, manual contacts included.",
+    )
+    max_contacts_per_week = fields.Integer(
+        string="Maximum Contacts per 7 Days",
+        default=2,
+        help="Never more outbound contacts than this in any 7 days, manual "
+        "contacts included.",
+    )
+    promise_grace_days = fields.Integer(
+        default=3,
+        help="Days after a promised payment date before the promise is checked "
+        "and the ladder resumes.",
+    )
+    instalment_grace_days = fields.Integer(
+        default=5,
+        help="Days an instalment may stay unpaid after its due date before the "
+        "payment plan is broken.",
+    )
+    partner_count = fields.Integer(compute="_compute_partner_count")
+
+    _min_days_positive = models.Constraint(
+        "CHECK (min_days_between_contacts >= 0 AND promise_grace_days >= 0 "
+        "AND instalment_grace_days >= 0)",
+        "Days between contacts and grace days cannot be negative.",
+    )
+    _max_contacts_positive = models.Constraint(
+        "CHECK (max_contacts_per_week >= 1)",
+        "A policy must allow at least one contact per 7 days.",
+    )
+    _min_overdue_positive = models.Constraint(
+        "CHECK (min_overdue_amount >= 0)",
+        "The minimum overdue amount cannot be negative.",
+    )
+    _default_company_uniq = models.UniqueIndex(
+        "(company_id) WHERE is_default IS TRUE AND active IS TRUE",
+        "A company has only one default debt recovery policy.",
+    )
+
+    @api.constrains("is_default", "level_ids", "active")
+    def _check_default_has_levels(self):
+        for policy in self:
+            if policy.is_default and policy.active and not policy.level_ids:
+                raise ValidationError(
+                    self.env._(
+                        "The default policy %(policy)s needs at least one level.",
+                        policy=policy.display_name,
+                    )
+                )
+
+    def _compute_partner_count(self):
+        partners = self.env["res.partner"].with_context(active_test=False)
+        for policy in self:
+            policy.partner_count = partners.with_company(
+                policy.company_id
+            ).search_count([("debt_policy_id", "=", policy.id)])
+
+    def _first_level(self):
+        self.ensure_one()
+        return self.level_ids.sorted()[:1]
+
+    def _target_level(self, days_overdue):
+        """Highest level whose delay is reached (rule 1)."""
+        self.ensure_one()
+        reached = self.level_ids.filtered(lambda lvl: lvl.days_overdue <= days_overdue)
+        return reached.sorted()[-1:]
+
+    def _next_level(self, level):
+        """The level right above ``level``; the first level when ``level`` is empty."""
+        self.ensure_one()
+        levels = self.level_ids.sorted()
+        if not level:
+            return levels[:1]
+        above = levels.filtered(lambda lvl: lvl._ladder_key() > level._ladder_key())
+        return above[:1]
+
+    @api.model
+    def _default_for_company(self, company):
+        return self.search(
+            [("company_id", "=", company.id), ("is_default", "=", True)], limit=1
+        )

@@ -1,0 +1,252 @@
+from odoo import api, fields, models
+from odoo.fields import Domain
+from odoo.exceptions import AccessError, UserError
+
+from .debt_recovery_level import ESCALATIONS
+
+STATUSES = [
+    ("up_to_date", "Up to Date"),
+    ("overdue", "Overdue"),
+    ("to_review", "Action to Review"),
+    ("promise", "Promise to Pay"),
+    ("plan", "In Payment Plan"),
+    ("paused", "Paused"),
+    ("disputed", "Disputed"),
+    ("escalation_proposed", "Escalation Proposed"),
+    ("escalated", "Escalated"),
+]
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    # Follow-up state: one value per company (DESIGN §1), hence company-dependent.
+    debt_policy_id = fields.Many2one(
+        "debt.recovery.policy",
+        string="Recovery Policy",
+        company_dependent=True,
+        copy=False,
+        help="Follow-up policy of this customer; empty means the company's default policy.",
+    )
+    debt_level_id = fields.Many2one(
+        "debt.recovery.level",
+        string="Recovery Level",
+        company_dependent=True,
+        copy=False,
+        readonly=True,
+    )
+    debt_pending_level_id = fields.Many2one(
+        "debt.recovery.level",
+        string="Level to Review",
+        company_dependent=True,
+        copy=False,
+        readonly=True,
+        help="Level whose actions wait for a collector to review and send them.",
+    )
+    debt_status = fields.Selection(
+        STATUSES,
+        string="Recovery Status",
+        company_dependent=True,
+        copy=False,
+        readonly=True,
+    )
+    debt_escalation = fields.Selection(
+        ESCALATIONS,
+        string="Escalation",
+        company_dependent=True,
+        copy=False,
+        readonly=True,
+    )
+    debt_collector_id = fields.Many2one(
+        "res.users",
+        string="Collector",
+        company_dependent=True,
+        copy=False,
+        domain="[('share', '=', False)]",
+    )
+    debt_next_action_date = fields.Date(
+        string="Next Action", company_dependent=True, copy=False, readonly=True
+    )
+    debt_last_contact_date = fields.Date(
+        string="Last Contact", company_dependent=True, copy=False, readonly=True
+    )
+    debt_last_run_date = fields.Date(
+        string="Last Evaluation",
+        company_dependent=True,
+        copy=False,
+        readonly=True,
+        help="Date of the daily run that last evaluated this customer.",
+    )
+    debt_pause_until = fields.Date(
+        string="Paused Until", company_dependent=True, copy=False
+    )
+    debt_pause_reason = fields.Char(
+        string="Pause Reason", company_dependent=True, copy=False
+    )
+    debt_excluded = fields.Boolean(
+        string="Excluded from Debt Recovery", company_dependent=True, copy=False
+    )
+    debt_error = fields.Char(
+        string="Last Failure",
+        company_dependent=True,
+        copy=False,
+        readonly=True,
+        help="Why the last follow-up action for this customer failed.",
+    )
+
+    debt_currency_id = fields.Many2one(
+        "res.currency",
+        string="Debt Currency",
+        compute="_compute_debt_currency_id",
+    )
+    debt_overdue_amount = fields.Monetary(
+        string="Overdue Amount",
+        currency_field="debt_currency_id",
+        compute="_compute_debt_overdue",
+        help="Overdue receivables of the current company, net of unallocated "
+        "credit notes and payments, in company currency.",
+    )
+    debt_overdue_days = fields.Integer(
+        string="Days Overdue",
+        compute="_compute_debt_overdue",
+        help="Days overdue of the oldest overdue item still chased.",
+    )
+    debt_interaction_count = fields.Integer(compute="_compute_debt_interaction_count")
+
+    @api.depends_context("company")
+    def _compute_debt_currency_id(self):
+        self.debt_currency_id = self.env.company.currency_id
+
+    @api.depends_context("company")
+    def _compute_debt_overdue(self):
+        today = fields.Date.context_today(self)
+        figures = self.env["account.move.line"]._debt_overdue_by_partner(
+            self.env.company, partners=self, today=today
+        )
+        for partner in self:
+            amount, oldest = figures.get(partner.commercial_partner_id, (0.0, False))
+            partner.debt_overdue_amount = amount
+            partner.debt_overdue_days = (today - oldest).days if oldest else 0
+
+    @api.depends_context("company")
+    def _compute_debt_interaction_count(self):
+        counts = dict(
+            self.env["debt.recovery.interaction"]._read_group(
+                [
+                    ("partner_id", "in", self.commercial_partner_id.ids),
+                    ("company_id", "=", self.env.company.id),
+                ],
+                groupby=["partner_id"],
+                aggregates=["__count"],
+            )
+        )
+        for partner in self:
+            partner.debt_interaction_count = counts.get(partner.commercial_partner_id, 0)
+
+    def _debt_policy(self):
+        """The policy that applies to this customer in the current company."""
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        return partner.debt_policy_id or self.env[
+            "debt.recovery.policy"
+        ]._default_for_company(self.env.company)
+
+    def _debt_collector(self):
+        self.ensure_one()
+        return self.commercial_partner_id.debt_collector_id or self.user_id
+
+    # ------------------------------------------------------------------
+    # Actions of collectors and managers
+    # ------------------------------------------------------------------
+    def _debt_commercial_partners(self):
+        partners = self.commercial_partner_id
+        if not partners:
+            raise UserError(self.env._("Select at least one customer."))
+        return partners
+
+    def action_debt_send_now(self):
+        """Send the reviewed level: exactly what the daily run would have done."""
+        partners = self._debt_commercial_partners()
+        waiting = partners.filtered("debt_pending_level_id")
+        if not waiting:
+            raise UserError(
+                self.env._("None of the selected customers has a reminder awaiting review.")
+            )
+        self.env["debt.recovery.run"]._send_pending(waiting)
+        return True
+
+    def action_debt_approve_escalation(self):
+        self._debt_check_manager()
+        partners = self._debt_commercial_partners()
+        self._debt_check_escalation_proposed(partners)
+        run = self.env["debt.recovery.run"]
+        for partner in partners:
+            run._log(
+                [
+                    {
+                        "partner_id": partner.id,
+                        "event": "escalation_approved",
+                        "channel": "note",
+                        "direction": "internal",
+                        "escalation": partner.debt_escalation,
+                        "automated": False,
+                        "summary": self.env._(
+                            "Escalation approved: %(escalation)s",
+                            escalation=run._escalation_label(partner.debt_escalation),
+                        ),
+                    }
+                ]
+            )
+        partners.write({"debt_status": "escalated"})
+        return True
+
+    def action_debt_reject_escalation(self):
+        self._debt_check_manager()
+        partners = self._debt_commercial_partners()
+        self._debt_check_escalation_proposed(partners)
+        run = self.env["debt.recovery.run"]
+        for partner in partners:
+            run._log(
+                [
+                    {
+                        "partner_id": partner.id,
+                        "event": "escalation_rejected",
+                        "channel": "note",
+                        "direction": "internal",
+                        "escalation": partner.debt_escalation,
+                        "automated": False,
+                        "summary": self.env._(
+                            "Escalation rejected: %(escalation)s",
+                            escalation=run._escalation_label(partner.debt_escalation),
+                        ),
+                    }
+                ]
+            )
+        partners.write({"debt_status": "overdue", "debt_escalation": False})
+        return True
+
+    def _debt_check_manager(self):
+        if not self.env.user.has_group("account_debt_recovery.group_debt_recovery_manager"):
+            raise AccessError(
+                self.env._("Only a debt recovery manager can approve or reject escalations.")
+            )
+
+    def _debt_check_escalation_proposed(self, partners):
+        not_proposed = partners.filtered(lambda p: p.debt_status != "escalation_proposed")
+        if not_proposed:
+            raise UserError(
+                self.env._(
+                    "No escalation is awaiting approval for %(partners)s.",
+                    partners=", ".join(not_proposed.mapped("display_name")),
+                )
+            )
+
+    def _debt_overdue_lines(self):
+        """Eligible overdue items of this customer in the current company,
+        oldest first (used by letters and email templates)."""
+        AML = self.env["account.move.line"]
+        return AML.search(
+            AML._debt_eligible_overdue_domain(self.env.company)
+            & Domain("partner_id.commercial_partner_id", "=", self.commercial_partner_id.id),
+            order="date_maturity, id",
+        )

@@ -1,0 +1,101 @@
+from datetime import date, timedelta
+
+from odoo import Command, fields
+
+from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+
+
+class DebtRecoveryCommon(AccountTestInvoicingCommon):
+    """Accounting fixtures without demo data: a company with its default
+    policy, a customer with an email address, and helpers for invoices,
+    payments and the daily run."""
+
+    TODAY = date(2026, 3, 2)
+
+    @classmethod
+    def get_default_groups(cls):
+        return super().get_default_groups() | cls.quick_ref(
+            "account_debt_recovery.group_debt_recovery_manager"
+        )
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.company_data["company"]
+        cls.policy = cls.env["debt.recovery.policy"]._default_for_company(cls.company)
+        cls.levels = cls.policy.level_ids.sorted()
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "Bad Payer", "email": "bad.payer@example.com", "is_company": True}
+        )
+        cls.contact = cls.env["res.partner"].create(
+            {"name": "Ann Accounts", "parent_id": cls.customer.id, "email": "ann@example.com"}
+        )
+
+    # ------------------------------------------------------------------
+    @classmethod
+    def invoice(cls, amount, due, partner=None, company_data=None, post=True, **values):
+        """A posted customer invoice of ``amount`` (no tax) due on ``due``."""
+        company_data = company_data or cls.company_data
+        due = fields.Date.to_date(due)
+        invoice_date = min(due, cls.TODAY) - timedelta(days=30)
+        return cls._create_invoice_one_line(
+            price_unit=amount,
+            tax_ids=[],
+            partner_id=(partner or cls.customer).id,
+            invoice_date=invoice_date,
+            invoice_date_due=due,
+            journal_id=company_data["default_journal_sale"].id,
+            company_id=company_data["company"].id,
+            post=post,
+            **values,
+        )
+
+    @classmethod
+    def days_ago(cls, days, today=None):
+        return (today or cls.TODAY) - timedelta(days=days)
+
+    def pay(self, invoice, amount=None, payment_date=None):
+        """Register a payment on ``invoice`` (full residual by default)."""
+        return self._register_payment(
+            invoice,
+            amount=amount or invoice.amount_residual,
+            payment_date=payment_date or self.TODAY,
+        )
+
+    def run_daily(self):
+        """Run the real scheduled action, in its own (test) cursor."""
+        cron = self.env.ref("account_debt_recovery.ir_cron_debt_recovery_daily")
+        with self.enter_registry_test_mode():
+            result = cron.method_direct_trigger()
+        self.assertIs(result, True, f"The daily run failed: {result}")
+        self.env.invalidate_all()
+
+    def state(self, partner=None, company=None):
+        """The customer as seen from ``company``, with fresh figures."""
+        self.env.invalidate_all()
+        return (partner or self.customer).with_company(company or self.company)
+
+    def interactions(self, partner=None, company=None, **filters):
+        domain = [
+            ("partner_id", "=", (partner or self.customer).id),
+            ("company_id", "=", (company or self.company).id),
+        ]
+        domain += [(name, "=", value) for name, value in filters.items()]
+        return self.env["debt.recovery.interaction"].search(domain)
+
+    def set_levels_auto(self):
+        self.levels.write({"execution": "auto"})
+
+    @classmethod
+    def no_spacing(cls, policy=None):
+        (policy or cls.policy).write(
+            {"min_days_between_contacts": 0, "max_contacts_per_week": 50}
+        )
+
+    @staticmethod
+    def set_collector(partner, user):
+        partner.debt_collector_id = user
+
+    @staticmethod
+    def link(records):
+        return [Command.set(records.ids)]
