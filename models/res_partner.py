@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 from odoo.fields import Domain
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .debt_recovery_level import ESCALATIONS
 
@@ -112,6 +112,17 @@ class ResPartner(models.Model):
         help="Days overdue of the oldest overdue item still chased.",
     )
     debt_interaction_count = fields.Integer(compute="_compute_debt_interaction_count")
+
+    @api.constrains("debt_pause_until", "debt_pause_reason")
+    def _check_debt_pause_reason(self):
+        for partner in self:
+            if partner.debt_pause_until and not partner.debt_pause_reason:
+                raise ValidationError(
+                    self.env._(
+                        "Say why the follow-up of %(partner)s is paused.",
+                        partner=partner.display_name,
+                    )
+                )
 
     @api.depends_context("company")
     def _compute_debt_currency_id(self):
