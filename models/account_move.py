@@ -1,22 +1,35 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class AccountMove(models.Model):
     _inherit = "account.move"
 
+    debt_interaction_ids = fields.Many2many(
+        "debt.recovery.interaction",
+        relation="debt_recovery_interaction_account_move_rel",
+        column1="move_id",
+        column2="interaction_id",
+        string="Recovery Interactions",
+        copy=False,
+        readonly=True,
+    )
+    # Rule 8: the interaction log is the invoice's memory of the levels it
+    # reached; computed from it, never written by hand (nor through
+    # account.move.write and its accounting checks).
     debt_level_id = fields.Many2one(
         "debt.recovery.level",
         string="Recovery Level Reached",
-        copy=False,
-        readonly=True,
+        compute="_compute_debt_level",
+        store=True,
         index="btree_not_null",
         help="Highest follow-up level at which this invoice was included in a "
         "communication to the customer.",
     )
     debt_level_date = fields.Date(
         string="Last Reminder",
-        copy=False,
-        readonly=True,
+        compute="_compute_debt_level",
+        store=True,
         help="Date of the communication in which the invoice reached its level.",
     )
     debt_disputed = fields.Boolean(
@@ -25,7 +38,10 @@ class AccountMove(models.Model):
         tracking=True,
         help="Disputed invoices leave the follow-up ladder until the dispute is resolved.",
     )
-    debt_dispute_reason = fields.Text(string="Dispute Reason", copy=False)
+    debt_dispute_reason = fields.Text(string="Dispute Reason", copy=False, tracking=True)
+    debt_interaction_count = fields.Integer(
+        string="Recovery Interaction Count", compute="_compute_debt_interaction_count"
+    )
     debt_plan_id = fields.Many2one(
         "debt.recovery.plan",
         string="Payment Plan",
@@ -35,3 +51,105 @@ class AccountMove(models.Model):
         help="Active payment plan covering this invoice: it is out of the ladder "
         "while the plan runs.",
     )
+
+    @api.depends("debt_interaction_ids.level_id", "debt_interaction_ids.event")
+    def _compute_debt_level(self):
+        for move in self:
+            reached = move.debt_interaction_ids.filtered(
+                lambda entry: entry.event == "level" and entry.level_id
+            )
+            top = max(
+                reached,
+                key=lambda entry: (entry.level_id._ladder_key(), entry.date),
+                default=None,
+            )
+            move.debt_level_id = top.level_id if top else False
+            move.debt_level_date = top.date.date() if top else False
+
+    @api.depends("debt_interaction_ids")
+    def _compute_debt_interaction_count(self):
+        for move in self:
+            move.debt_interaction_count = len(move.debt_interaction_ids)
+
+    # ------------------------------------------------------------------
+    # Interactions and disputes (DESIGN §3)
+    # ------------------------------------------------------------------
+    def _debt_customer_invoices(self):
+        invoices = self.filtered(
+            lambda move: move.move_type in ("out_invoice", "out_receipt")
+            and move.state == "posted"
+        )
+        if not invoices:
+            raise UserError(self.env._("Select posted customer invoices."))
+        if len(invoices.commercial_partner_id) > 1:
+            raise UserError(self.env._("Select the invoices of one customer at a time."))
+        return invoices
+
+    def action_debt_interactions(self):
+        """Smart button: the interactions that concern this invoice."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account_debt_recovery.debt_recovery_interaction_action"
+        )
+        action["domain"] = [("invoice_ids", "in", self.ids)]
+        action["context"] = {
+            "default_partner_id": self.commercial_partner_id.id,
+            "default_invoice_ids": self.ids,
+        }
+        return action
+
+    def action_debt_log_interaction(self):
+        """Log a call about these invoices, pre-filled with them."""
+        invoices = self._debt_customer_invoices()
+        return self.env["debt.recovery.log.wizard"]._action_open(
+            {
+                "default_partner_id": invoices.commercial_partner_id.id,
+                "default_invoice_ids": invoices.ids,
+            }
+        )
+
+    def action_debt_dispute(self):
+        """Log the customer's dispute: the invoices leave the ladder."""
+        invoices = self._debt_customer_invoices()
+        disputed = invoices.filtered("debt_disputed")
+        if disputed:
+            raise UserError(
+                self.env._(
+                    "%(invoices)s are already disputed.",
+                    invoices=", ".join(disputed.mapped("display_name")),
+                )
+            )
+        action = invoices.action_debt_log_interaction()
+        action["context"].update(default_outcome="dispute", default_direction="inbound")
+        return action
+
+    def action_debt_resolve_dispute(self):
+        """Resolve the dispute: the invoices return to the ladder."""
+        disputed = self.filtered("debt_disputed")
+        if not disputed:
+            raise UserError(self.env._("None of these invoices is disputed."))
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Resolve the Dispute"),
+            "res_model": "debt.recovery.dispute.wizard",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {"default_invoice_ids": disputed.ids},
+        }
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_debt_interactions(self):
+        logged = self.env["debt.recovery.interaction"].sudo().search(
+            [("invoice_ids", "in", self.ids)]
+        )
+        if logged:
+            moves = self.browse((logged.invoice_ids & self.sudo()).ids)
+            raise UserError(
+                self.env._(
+                    "%(moves)s cannot be deleted: debt recovery interactions refer to "
+                    "them and are the evidence file of their follow-up. Cancel them "
+                    "instead.",
+                    moves=", ".join(moves.mapped("display_name")),
+                )
+            )

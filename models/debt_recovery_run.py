@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import split_every
+from odoo.tools import groupby, split_every
 
 _logger = logging.getLogger(__name__)
 
@@ -91,6 +91,7 @@ class DebtRecoveryRun(models.AbstractModel):
         lines = self._overdue_lines_by_partner(partners, company, today)
         promises = self._open_promises(partners, company)
         excluded = self._excluded_overdue_status(company, today, partners)
+        steps = []
         for partner in partners:
             policy = partner.debt_policy_id or default_policy
             amount, oldest = figures.get(partner, (0.0, None))
@@ -107,11 +108,20 @@ class DebtRecoveryRun(models.AbstractModel):
             elif company.currency_id.compare_amounts(amount, policy.min_overdue_amount) < 0:
                 self._set_state(partner, today, debt_status="overdue")
             else:
-                self._climb(partner, policy, amount, oldest, partner_lines, promise, stats[partner], today)
+                step = self._climb(
+                    partner, policy, amount, oldest, partner_lines, promise, stats[partner], today
+                )
+                if step:
+                    steps.append(step)
+        self._execute_steps(steps, today, automated=True)
 
     @api.model
     def _climb(self, partner, policy, amount, oldest, lines, promise, stats, today):
-        """Decide and take the next step of one customer who owes money."""
+        """Decide the next step of one customer who owes money.
+
+        Returns the step to execute, ``(partner, level, lines, amount)``, or
+        None when the customer waits (its state is updated).
+        """
         status = self._rule_exclusions(partner, promise, today)
         if status:
             self._set_state(partner, today, debt_status=status)
@@ -143,7 +153,7 @@ class DebtRecoveryRun(models.AbstractModel):
                 debt_next_action_date=today,
             )
             return
-        self._execute_level(partner, level, lines, amount, today, automated=True)
+        return (partner, level, lines, amount)
 
     # ------------------------------------------------------------------
     # The rules of DESIGN.md §2
@@ -220,81 +230,119 @@ class DebtRecoveryRun(models.AbstractModel):
             debt_error=False,
         )
 
-    @api.model
-    def _rule_mark_invoices(self, moves, level, today):
-        """Rule 8: each invoice remembers the highest level at which it was
-        included in a communication."""
-        lower = moves.filtered(lambda move: level._is_above(move.debt_level_id))
-        lower.write({"debt_level_id": level.id, "debt_level_date": today})
-
     # ------------------------------------------------------------------
     # Actions of a level
     # ------------------------------------------------------------------
     @api.model
-    def _execute_level(self, partner, level, lines, amount, today, automated):
-        """Run the actions of ``level`` for ``partner`` (rule 4: once).
+    def _execute_steps(self, steps, today, automated):
+        """Run the actions of the levels reached (rule 4: once).
 
-        A failure (no email address, template error) is rolled back, reported on
-        the customer and logged; the level then waits for a collector.
+        The whole batch runs in one savepoint; if anything fails, each step is
+        retried alone so that the failure (no email address, template error)
+        stays on its customer: rolled back, reported on the customer and
+        logged, the level then waits for a collector. The batch goes on.
         """
-        moves = lines.move_id
+        ready = []
+        for step in steps:
+            partner, level, _lines, _amount = step
+            if level.send_email and not partner.email:
+                self._report_failure(
+                    step,
+                    self.env._("%(partner)s has no email address.", partner=partner.display_name),
+                    today,
+                    automated,
+                )
+            else:
+                ready.append(step)
+        if not ready:
+            return self.env["res.partner"]
         try:
             with self.env.cr.savepoint():
-                entries = self._level_actions(partner, level, moves, amount, automated)
-                self._rule_mark_invoices(moves, level, today)
-        except Exception as error:  # noqa: BLE001 - any failure stays on this customer
-            message = error.args[0] if isinstance(error, UserError) else repr(error)
-            _logger.info("Debt recovery: level %s failed for partner %s: %s", level.id, partner.id, message)
-            self._log(
-                [
-                    {
-                        "partner_id": partner.id,
-                        "event": "failure",
-                        "channel": "note",
-                        "direction": "internal",
-                        "automated": automated,
-                        "level_id": level.id,
-                        "amount_due": amount,
-                        "summary": self.env._(
-                            "%(level)s could not be sent: %(error)s", level=level.name, error=message
-                        ),
-                    }
-                ]
-            )
-            self._set_state(
-                partner,
-                today,
-                debt_status="to_review",
-                debt_pending_level_id=level.id,
-                debt_next_action_date=today,
-                debt_error=message,
-            )
-            return False
-        self._log(entries)
-        outbound = any(entry["direction"] == "outbound" for entry in entries)
-        state = {
-            "debt_status": "escalation_proposed" if level.escalation != "none" else "overdue",
-            "debt_level_id": level.id,
-            "debt_pending_level_id": False,
-            "debt_escalation": level.escalation if level.escalation != "none" else False,
-            "debt_error": False,
-            "debt_next_action_date": today
-            + timedelta(days=(partner.debt_policy_id or level.policy_id).min_days_between_contacts),
-        }
-        if outbound:
-            state["debt_last_contact_date"] = today
-        self._set_state(partner, today, **state)
-        return True
+                self._run_steps(ready, today, automated)
+            return self.env["res.partner"].union(*(step[0] for step in ready))
+        except Exception as error:  # noqa: BLE001 - isolated below, step by step
+            if len(ready) == 1:
+                message = error.args[0] if isinstance(error, UserError) else repr(error)
+                self._report_failure(ready[0], message, today, automated)
+                return self.env["res.partner"]
+        done = self.env["res.partner"]
+        for step in ready:
+            done |= self._execute_steps([step], today, automated)
+        return done
 
     @api.model
-    def _level_actions(self, partner, level, moves, amount, automated):
-        """Email, letter, activity and escalation proposal of a level; returns
-        the interactions to log."""
+    def _run_steps(self, steps, today, automated):
+        """Email, letter, activity and escalation proposal of each level
+        reached, set-based per level; then one log call for the batch."""
+        entries = []
+        for level, level_steps in groupby(steps, key=lambda step: step[1]):
+            partners = self.env["res.partner"].union(*(step[0] for step in level_steps))
+            mails = {}
+            if level.send_email:
+                mails = self._send_emails(partners, level, {step[0]: step[2] for step in level_steps})
+            if level.schedule_activity:
+                self._schedule_activities(partners, level, today)
+            for partner, _level, lines, amount in level_steps:
+                entries.extend(self._level_entries(partner, level, lines, amount, mails.get(partner), automated))
+        self._log(entries)
+        for partner, level, _lines, _amount in steps:
+            state = {
+                "debt_status": "escalation_proposed" if level.escalation != "none" else "overdue",
+                "debt_level_id": level.id,
+                "debt_pending_level_id": False,
+                "debt_escalation": level.escalation if level.escalation != "none" else False,
+                "debt_error": False,
+                "debt_next_action_date": today
+                + timedelta(days=level.policy_id.min_days_between_contacts),
+            }
+            if level.send_email or level.produce_letter:
+                state["debt_last_contact_date"] = today
+            self._set_state(partner, today, **state)
+
+    @api.model
+    def _report_failure(self, step, message, today, automated):
+        partner, level, _lines, amount = step
+        _logger.info(
+            "Debt recovery: level %s failed for partner %s: %s", level.id, partner.id, message
+        )
+        self._log(
+            [
+                {
+                    "partner_id": partner.id,
+                    "event": "failure",
+                    "channel": "note",
+                    "direction": "internal",
+                    "automated": automated,
+                    "level_id": level.id,
+                    "amount_due": amount,
+                    "summary": self.env._(
+                        "%(level)s could not be sent: %(error)s", level=level.name, error=message
+                    ),
+                }
+            ]
+        )
+        self._set_state(
+            partner,
+            today,
+            debt_status="to_review",
+            debt_pending_level_id=level.id,
+            debt_next_action_date=today,
+            debt_error=message,
+        )
+
+    @api.model
+    def _level_entries(self, partner, level, lines, amount, mail, automated):
+        """The interactions that record a level reached by ``partner``.
+
+        Rule 8: the invoices concerned are linked to the entry, from which
+        each invoice computes the highest level it reached
+        (``account.move.debt_level_id``).
+        """
         base = {
             "partner_id": partner.id,
             "automated": automated,
             "level_id": level.id,
-            "invoice_ids": [fields.Command.set(moves.ids)],
+            "invoice_ids": [fields.Command.set(lines.move_id.ids)],
             "amount_due": amount,
             "event": "level",
         }
@@ -304,14 +352,17 @@ class DebtRecoveryRun(models.AbstractModel):
             direction="internal",
             summary=self.env._("%(level)s reached", level=level.name),
         )
-        if level.send_email:
-            entry.update(self._send_email(partner, level), channel="email", direction="outbound")
+        if mail:
+            entry.update(
+                channel="email",
+                direction="outbound",
+                mail_message_id=mail.mail_message_id.id,
+                summary=mail.subject or level.name,
+            )
         if level.produce_letter:
             entry.update(letter_state="to_print", direction="outbound")
-            if not level.send_email:
+            if not mail:
                 entry["channel"] = "letter"
-        if level.schedule_activity:
-            self._schedule_activity(partner, level)
         entries = [entry]
         if level.escalation != "none":
             entries.append(
@@ -330,30 +381,45 @@ class DebtRecoveryRun(models.AbstractModel):
         return entries
 
     @api.model
-    def _send_email(self, partner, level):
-        if not partner.email:
-            raise UserError(
-                self.env._("%(partner)s has no email address.", partner=partner.display_name)
-            )
-        template = level.mail_template_id.with_company(self.env.company)
-        mail_id = template.send_mail(partner.id, force_send=False)
-        mail = self.env["mail.mail"].sudo().browse(mail_id)
-        return {
-            "mail_message_id": mail.mail_message_id.id,
-            "summary": mail.subject or level.name,
-        }
+    def _send_emails(self, partners, level, lines_by_partner):
+        """Queue the level's email for ``partners``, each in its language.
+
+        The overdue items the emails list are handed to the rendering, which
+        saves a search per customer (see ``res.partner._debt_overdue_lines``).
+        """
+        known_lines = tuple(
+            (partner.id, tuple(lines.ids)) for partner, lines in lines_by_partner.items()
+        )
+        template = level.mail_template_id.with_company(self.env.company).with_context(
+            debt_recovery_lines=known_lines
+        )
+        mails = template.send_mail_batch(partners.ids, force_send=False)
+        return {mail.res_id and partners.browse(mail.res_id): mail for mail in mails}
 
     @api.model
-    def _schedule_activity(self, partner, level):
-        if level.activity_user_mode == "fixed":
-            user = level.activity_user_id
-        else:
-            user = partner._debt_collector()
-        partner.activity_schedule(
-            activity_type_id=level.activity_type_id.id,
-            summary=level.activity_summary or level.name,
-            date_deadline=fields.Date.context_today(self) + timedelta(days=level.activity_delay_days),
-            user_id=(user or self.env.user).id,
+    def _schedule_activities(self, partners, level, today):
+        """The level's activity for each customer's collector (or the level's
+        user), created in one go."""
+        model = self.env["ir.model"]._get_id("res.partner")
+        self.env["mail.activity"].create(
+            [
+                {
+                    "res_model_id": model,
+                    "res_id": partner.id,
+                    "activity_type_id": level.activity_type_id.id,
+                    "summary": level.activity_summary or level.name,
+                    "date_deadline": today + timedelta(days=level.activity_delay_days),
+                    "user_id": (
+                        (
+                            level.activity_user_id
+                            if level.activity_user_mode == "fixed"
+                            else partner._debt_collector()
+                        )
+                        or self.env.user
+                    ).id,
+                }
+                for partner in partners
+            ]
         )
 
     @api.model
@@ -365,13 +431,11 @@ class DebtRecoveryRun(models.AbstractModel):
             company, partners=partners, today=today
         )
         lines = self._overdue_lines_by_partner(partners, company, today)
-        sent = self.env["res.partner"]
-        for partner in partners:
-            amount, _oldest = figures.get(partner, (0.0, None))
-            level = partner.debt_pending_level_id
-            if self._execute_level(partner, level, lines[partner], amount, today, automated=False):
-                sent |= partner
-        return sent
+        steps = [
+            (partner, partner.debt_pending_level_id, lines[partner], figures.get(partner, (0.0,))[0])
+            for partner in partners
+        ]
+        return self._execute_steps(steps, today, automated=False)
 
     # ------------------------------------------------------------------
     # Promises
@@ -428,9 +492,14 @@ class DebtRecoveryRun(models.AbstractModel):
             AML._debt_eligible_overdue_domain(company, today)
             & fields.Domain("partner_id.commercial_partner_id", "in", partners.ids)
         )
-        result = defaultdict(lambda: AML)
+        ids_by_partner = defaultdict(list)
         for line in lines:
-            result[line.partner_id.commercial_partner_id] |= line
+            ids_by_partner[line.partner_id.commercial_partner_id].append(line.id)
+        result = defaultdict(lambda: AML)
+        for partner, line_ids in ids_by_partner.items():
+            # one prefetch set for the batch: reading an invoice field of one
+            # customer's items reads it for the whole batch
+            result[partner] = AML.browse(line_ids).with_prefetch(lines._prefetch_ids)
         return result
 
     @api.model

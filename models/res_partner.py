@@ -112,6 +112,13 @@ class ResPartner(models.Model):
         help="Days overdue of the oldest overdue item still chased.",
     )
     debt_interaction_count = fields.Integer(compute="_compute_debt_interaction_count")
+    debt_interaction_ids = fields.Many2many(
+        "debt.recovery.interaction",
+        string="Debt Recovery History",
+        compute="_compute_debt_interaction_ids",
+        help="Every contact and event of this customer's follow-up in the "
+        "current company, newest first.",
+    )
 
     @api.constrains("debt_pause_until", "debt_pause_reason")
     def _check_debt_pause_reason(self):
@@ -153,6 +160,62 @@ class ResPartner(models.Model):
         )
         for partner in self:
             partner.debt_interaction_count = counts.get(partner.commercial_partner_id, 0)
+
+    @api.depends_context("company")
+    def _compute_debt_interaction_ids(self):
+        interactions = self.env["debt.recovery.interaction"].search(
+            [
+                ("partner_id", "in", self.commercial_partner_id.ids),
+                ("company_id", "=", self.env.company.id),
+            ]
+        )
+        for partner in self:
+            partner.debt_interaction_ids = interactions.filtered(
+                lambda entry, p=partner: entry.partner_id == p.commercial_partner_id
+            )
+
+    def action_debt_interactions(self):
+        """Smart button: the customer's interactions in the current company."""
+        partner = self.commercial_partner_id
+        partner.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account_debt_recovery.debt_recovery_interaction_action"
+        )
+        action["domain"] = [
+            ("partner_id", "=", partner.id),
+            ("company_id", "=", self.env.company.id),
+        ]
+        action["context"] = {"default_partner_id": partner.id}
+        return action
+
+    def action_debt_log_interaction(self):
+        """Log a call (or any contact) with this customer."""
+        partner = self._debt_commercial_partners()
+        if len(partner) > 1:
+            raise UserError(self.env._("Log interactions one customer at a time."))
+        return self.env["debt.recovery.log.wizard"]._action_open(
+            {"default_partner_id": partner.id}
+        )
+
+    def action_debt_log_email(self):
+        """Turn an email the customer sent into an inbound interaction."""
+        action = self.action_debt_log_interaction()
+        action["context"].update(default_channel="email", default_direction="inbound")
+        return action
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_debt_interactions(self):
+        logged = self.env["debt.recovery.interaction"].sudo()._read_group(
+            [("partner_id", "in", self.ids)], groupby=["partner_id"]
+        )
+        if logged:
+            raise UserError(
+                self.env._(
+                    "%(partners)s cannot be deleted: their debt recovery interactions "
+                    "are the evidence file of their follow-up. Archive them instead.",
+                    partners=", ".join(partner.display_name for (partner,) in logged),
+                )
+            )
 
     def _debt_policy(self):
         """The policy that applies to this customer in the current company."""
@@ -254,8 +317,17 @@ class ResPartner(models.Model):
 
     def _debt_overdue_lines(self):
         """Eligible overdue items of this customer in the current company,
-        oldest first (used by letters and email templates)."""
+        oldest first (used by letters and email templates).
+
+        The daily run passes the items it already read in the context key
+        ``debt_recovery_lines`` (``((partner_id, (line_id, ...)), ...)``).
+        """
         AML = self.env["account.move.line"]
+        known = dict(self.env.context.get("debt_recovery_lines") or ())
+        if self.commercial_partner_id.id in known:
+            prefetch = [line_id for line_ids in known.values() for line_id in line_ids]
+            lines = AML.browse(known[self.commercial_partner_id.id]).with_prefetch(prefetch)
+            return lines.sorted(lambda line: (line.date_maturity, line.id))
         return AML.search(
             AML._debt_eligible_overdue_domain(self.env.company)
             & Domain("partner_id.commercial_partner_id", "=", self.commercial_partner_id.id),
