@@ -1,0 +1,49 @@
+# Developer and CI entry points of account_debt_recovery (see README.md).
+# The work is done by tools/dev.py; everything it generates lives in .local/.
+PYTHON ?= python3
+DEV := $(PYTHON) tools/dev.py
+
+.DEFAULT_GOAL := help
+.PHONY: help test lint lint-optional format demo demo-stop demo-reset setup stop clean
+
+help:
+	@echo "make test        lint, then the whole test suite (pytest-odoo) on a fresh database"
+	@echo "make demo        demo database served on http://127.0.0.1:8069 (admin / admin)"
+	@echo "make demo-stop   stop the server started by make demo"
+	@echo "make demo-reset  drop the demo database (the next make demo rebuilds it)"
+	@echo "make lint        ruff, ruff format --check, pylint-odoo, oca-checks-odoo-module"
+	@echo "make lint-optional  pylint with OCA's optional checks too (never fails)"
+	@echo "make format      ruff check --fix, then ruff format"
+	@echo "make setup       only install what is missing (pip, apt, wkhtmltopdf)"
+	@echo "make stop        stop the demo server and the private PostgreSQL cluster"
+	@echo "make clean       stop everything and delete .local/"
+
+test:
+	@$(DEV) test
+
+lint:
+	@$(DEV) lint
+
+lint-optional:
+	@$(DEV) lint-optional
+
+format:
+	@$(DEV) format
+
+demo:
+	@$(DEV) demo
+
+demo-stop:
+	@$(DEV) demo-stop
+
+demo-reset:
+	@$(DEV) demo-reset
+
+setup:
+	@$(DEV) setup
+
+stop:
+	@$(DEV) stop
+
+clean:
+	@$(DEV) clean
