@@ -38,7 +38,9 @@ class AccountMove(models.Model):
         tracking=True,
         help="Disputed invoices leave the follow-up ladder until the dispute is resolved.",
     )
-    debt_dispute_reason = fields.Text(string="Dispute Reason", copy=False, tracking=True)
+    debt_dispute_reason = fields.Text(
+        string="Dispute Reason", copy=False, tracking=True
+    )
     debt_interaction_count = fields.Integer(
         string="Recovery Interaction Count", compute="_compute_debt_interaction_count"
     )
@@ -82,7 +84,9 @@ class AccountMove(models.Model):
         if not invoices:
             raise UserError(self.env._("Select posted customer invoices."))
         if len(invoices.commercial_partner_id) > 1:
-            raise UserError(self.env._("Select the invoices of one customer at a time."))
+            raise UserError(
+                self.env._("Select the invoices of one customer at a time.")
+            )
         return invoices
 
     def action_debt_interactions(self):
