@@ -50,12 +50,33 @@ class DebtRecoveryPolicy(models.Model):
         help="Days an instalment may stay unpaid after its due date before the "
         "payment plan is broken.",
     )
+    plan_reminder_days = fields.Integer(
+        default=3,
+        help="Days before an instalment falls due when the customer gets a "
+        "courteous reminder; 0 sends none.",
+    )
+    plan_reminder_template_id = fields.Many2one(
+        "mail.template",
+        string="Instalment Reminder Template",
+        domain=[("model", "=", "debt.recovery.plan.instalment")],
+        help="Empty: the standard courteous instalment reminder.",
+    )
+    plan_broken_template_id = fields.Many2one(
+        "mail.template",
+        string="Broken Plan Template",
+        domain=[("model", "=", "debt.recovery.plan")],
+        help="Empty: the standard notice that a payment plan is broken.",
+    )
     partner_count = fields.Integer(compute="_compute_partner_count")
 
     _min_days_positive = models.Constraint(
         "CHECK (min_days_between_contacts >= 0 AND promise_grace_days >= 0 "
         "AND instalment_grace_days >= 0)",
         "Days between contacts and grace days cannot be negative.",
+    )
+    _plan_reminder_days_positive = models.Constraint(
+        "CHECK (plan_reminder_days >= 0)",
+        "The days before an instalment for its reminder cannot be negative.",
     )
     _max_contacts_positive = models.Constraint(
         "CHECK (max_contacts_per_week >= 1)",
