@@ -7,6 +7,12 @@ TONES = [
     ("formal", "Formal"),
     ("final", "Final"),
 ]
+# Days a customer is given to pay, per tone: the letters and emails turn
+# them into a date ("please pay by ..."); courteous reminders set none.
+TONE_REPLY_DAYS = {"courteous": 0, "firm": 7, "formal": 10, "final": 14}
+# Colour index (web client palette) per tone, for the worklist kanban:
+# green, yellow, orange, red.
+TONE_COLORS = {"courteous": 10, "firm": 3, "formal": 2, "final": 1}
 ESCALATIONS = [
     ("none", "None"),
     ("agency", "Collection Agency"),
@@ -34,6 +40,9 @@ class DebtRecoveryLevel(models.Model):
     sequence = fields.Integer(default=10)
     name = fields.Char(required=True, translate=True)
     tone = fields.Selection(TONES, required=True, default="courteous")
+    color = fields.Integer(
+        compute="_compute_color", help="Colour of the tone in the worklist kanban."
+    )
     days_overdue = fields.Integer(
         required=True,
         help="Days overdue of the oldest overdue item from which this level applies.",
@@ -56,6 +65,10 @@ class DebtRecoveryLevel(models.Model):
     letter_body = fields.Html(
         translate=True,
         help="Body of the letter printed at this level.",
+    )
+    attach_letter = fields.Boolean(
+        string="Attach the Letter to the Email",
+        help="The email of this level carries the letter as a PDF attachment.",
     )
     schedule_activity = fields.Boolean()
     activity_type_id = fields.Many2one("mail.activity.type")
@@ -84,6 +97,11 @@ class DebtRecoveryLevel(models.Model):
         "(policy_id, days_overdue)",
         "Two levels of the same policy cannot start on the same day.",
     )
+
+    @api.depends("tone")
+    def _compute_color(self):
+        for level in self:
+            level.color = TONE_COLORS.get(level.tone, 0)
 
     @api.constrains("send_email", "mail_template_id")
     def _check_mail_template(self):
@@ -134,6 +152,7 @@ class DebtRecoveryLevel(models.Model):
         return (self.days_overdue, self.sequence, self.id)
 
     def _is_above(self, other):
-        """True when ``self`` is higher on the ladder than ``other`` (or other is empty)."""
+        """True when ``self`` is above ``other`` on the ladder (or ``other``
+        is empty)."""
         self.ensure_one()
         return not other or self._ladder_key() > other._ladder_key()

@@ -1,0 +1,104 @@
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.fields import Domain
+
+# Aging buckets of the statement (days overdue), as in the XLSX export.
+BUCKETS = [
+    ("not_due", 0, 0),
+    ("1_30", 1, 30),
+    ("31_60", 31, 60),
+    ("61_90", 61, 90),
+    ("90_plus", 91, None),
+]
+
+
+class ReportDebtRecoveryStatement(models.AbstractModel):
+    """Customer statement: every open item of the current company, in its own
+    currency, with the aging of the balance in company currency."""
+
+    _name = "report.account_debt_recovery.report_debt_recovery_statement"
+    _description = "Debt Recovery Customer Statement"
+
+    @api.model
+    def _get_report_values(self, docids, data=None):
+        partners = self.env["res.partner"].browse(docids)
+        company = self.env.company
+        today = fields.Date.context_today(self)
+        customers = partners.commercial_partner_id
+        AML = self.env["account.move.line"]
+        lines = AML.search(
+            AML._debt_open_receivable_domain(company)
+            & Domain("partner_id.commercial_partner_id", "in", customers.ids),
+            order="date_maturity, id",
+        )
+        by_partner = defaultdict(lambda: AML)
+        for line in lines:
+            by_partner[line.partner_id.commercial_partner_id] |= line
+        banks = company._debt_bank_accounts()
+        statements = {}
+        for partner in partners:
+            customer = partner.commercial_partner_id
+            partner_lines = by_partner[customer]
+            lang = customer.lang or self.env.lang or "en_US"
+            statements[partner.id] = {
+                "partner": customer.with_context(lang=lang),
+                "lang": lang,
+                "buckets": self.with_context(lang=lang)._debt_bucket_labels(),
+                "company": company,
+                "date": today,
+                "lines": partner_lines,
+                "days_overdue": {
+                    line: line._debt_days_overdue(today) for line in partner_lines
+                },
+                "totals": self._debt_totals(partner_lines),
+                "aging": self._debt_aging(partner_lines, today),
+                "balance": company.currency_id.round(
+                    sum(partner_lines.mapped("amount_residual"))
+                ),
+                "banks": banks,
+                "collector": customer.with_company(company)._debt_collector(),
+            }
+        return {
+            "doc_ids": docids,
+            "doc_model": "res.partner",
+            "docs": partners,
+            "statements": statements,
+        }
+
+    @api.model
+    def _debt_bucket_labels(self):
+        """``[(bucket, label)]`` in the order of ``BUCKETS``."""
+        _ = self.env._
+        labels = [
+            _("Not due"),
+            _("1-30 days"),
+            _("31-60 days"),
+            _("61-90 days"),
+            _("Over 90 days"),
+        ]
+        return [
+            (bucket[0], label) for bucket, label in zip(BUCKETS, labels, strict=True)
+        ]
+
+    @api.model
+    def _debt_aging(self, lines, today):
+        """Open amounts per aging bucket, in company currency."""
+        aging = dict.fromkeys((key for key, _low, _high in BUCKETS), 0.0)
+        for line in lines:
+            days = line._debt_days_overdue(today)
+            for key, low, high in BUCKETS:
+                if days >= low and (high is None or days <= high):
+                    aging[key] += line.amount_residual
+                    break
+        return aging
+
+    @api.model
+    def _debt_totals(self, lines):
+        """``[(currency, balance)]`` of the open items, per currency."""
+        totals = defaultdict(float)
+        for line in lines:
+            totals[line.currency_id] += line.amount_residual_currency
+        return [
+            (currency, currency.round(amount)) for currency, amount in totals.items()
+        ]

@@ -1,0 +1,118 @@
+import json
+
+import lxml.html
+from lxml import etree
+
+from odoo import models
+
+LETTER_TEMPLATE = "account_debt_recovery.report_debt_recovery_letter"
+# Reports printed in batches of many customers (one wkhtmltopdf call).
+BATCH_TEMPLATES = {
+    LETTER_TEMPLATE,
+    "account_debt_recovery.report_debt_recovery_level_letter",
+    "account_debt_recovery.report_debt_recovery_statement",
+}
+# Letters are static HTML: they need no more JavaScript delay than this (ms).
+DEFAULT_PRINT_DELAY = 100
+
+
+def _share_layouts(html, node_id, variable):
+    """The header (or footer) document of a batch with one copy of each
+    distinct header instead of one per letter.
+
+    wkhtmltopdf loads this document for every page and the layout's script
+    keeps ``<variable>.children[index]``, the header of the page's letter: a
+    batch of n letters would load n headers (and n logos) per page. The
+    script is given the position of each letter's header among the distinct
+    ones. Left as it is if the layout's script is not the one expected.
+    """
+    target = f"{variable}.children[index]"
+    if not html or html.count(target) != 1:
+        return html
+    root = lxml.html.fromstring(html)
+    node = root.get_element_by_id(node_id, None)
+    if node is None:
+        return html
+    distinct, positions = {}, []
+    for child in list(node):
+        key = etree.tostring(child)
+        if key in distinct:
+            node.remove(child)
+        else:
+            distinct[key] = len(distinct)
+        positions.append(distinct[key])
+    if len(distinct) == len(positions):
+        return html
+    shared = lxml.html.tostring(root, encoding="unicode", doctype="<!DOCTYPE html>")
+    return shared.replace(
+        target, f"{variable}.children[{json.dumps(positions)}[index]]"
+    )
+
+
+class IrActionsReport(models.Model):
+    _inherit = "ir.actions.report"
+
+    def retrieve_attachment(self, record):
+        """A letter of the debt recovery log is printed once: later prints give
+        back the stored letter (``letter_attachment_id``), also when it was
+        rendered for the email that carried it."""
+        if (
+            record._name == "debt.recovery.interaction"
+            and self.report_name == LETTER_TEMPLATE
+        ):
+            return record.letter_attachment_id or None
+        return super().retrieve_attachment(record)
+
+    def _run_wkhtmltopdf(
+        self,
+        bodies,
+        report_ref=False,
+        header=None,
+        footer=None,
+        landscape=False,
+        specific_paperformat_args=None,
+        set_viewport_size=False,
+    ):
+        """Batches of letters: one shared copy of each letterhead, and the
+        short JavaScript delay a static letter needs
+        (``account_debt_recovery.letter_print_delay``, ms)."""
+        report = self
+        if report_ref and self._get_report(report_ref).report_name in BATCH_TEMPLATES:
+            header = _share_layouts(header, "minimal_layout_report_headers", "header")
+            footer = _share_layouts(footer, "minimal_layout_report_footers", "footer")
+            delay = (
+                self.env["ir.config_parameter"]
+                .sudo()
+                .get_param(
+                    "account_debt_recovery.letter_print_delay", DEFAULT_PRINT_DELAY
+                )
+            )
+            report = self.with_context(debt_recovery_print_delay=int(delay))
+        return super(IrActionsReport, report)._run_wkhtmltopdf(
+            bodies,
+            report_ref=report_ref,
+            header=header,
+            footer=footer,
+            landscape=landscape,
+            specific_paperformat_args=specific_paperformat_args,
+            set_viewport_size=set_viewport_size,
+        )
+
+    def _build_wkhtmltopdf_args(
+        self,
+        paperformat_id,
+        landscape,
+        specific_paperformat_args=None,
+        set_viewport_size=False,
+    ):
+        args = super()._build_wkhtmltopdf_args(
+            paperformat_id,
+            landscape,
+            specific_paperformat_args=specific_paperformat_args,
+            set_viewport_size=set_viewport_size,
+        )
+        delay = self.env.context.get("debt_recovery_print_delay")
+        if delay is not None and "--javascript-delay" in args:
+            position = args.index("--javascript-delay") + 1
+            args[position] = str(min(int(args[position]), delay))
+        return args
