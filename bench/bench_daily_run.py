@@ -36,9 +36,14 @@ def main():
     args = parser.parse_args()
     with odoo_env(args.config, args.database) as env:
         today = fields.Date.context_today(env.user)
-        customers = env["res.partner"].search_count([("name", "=like", "Bench customer %")])
+        customers = env["res.partner"].search_count(
+            [("name", "=like", "Bench customer %")]
+        )
         items = env["account.move.line"].search_count(
-            [("account_id.account_type", "=", "asset_receivable"), ("parent_state", "=", "posted")]
+            [
+                ("account_id.account_type", "=", "asset_receivable"),
+                ("parent_state", "=", "posted"),
+            ]
         )
         print(f"{customers} customers, {items} receivable items")
         timed_run(env, "first run of the day", today)

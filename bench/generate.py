@@ -30,25 +30,40 @@ def main():
     rng = random.Random(args.seed)
     started = time.monotonic()
     with odoo_env(args.config, args.database) as env:
-        env = env(context={"tracking_disable": True, "mail_create_nolog": True, "mail_notrack": True})
+        env = env(
+            context={
+                "tracking_disable": True,
+                "mail_create_nolog": True,
+                "mail_notrack": True,
+            }
+        )
         company = env.company
         journal = env["account.journal"].search(
             [("type", "=", "sale"), ("company_id", "=", company.id)], limit=1
         )
         account = env["account.account"].search(
-            [("account_type", "=", "income"), *env["account.account"]._check_company_domain(company)],
+            [
+                ("account_type", "=", "income"),
+                *env["account.account"]._check_company_domain(company),
+            ],
             limit=1,
         )
         today = fields.Date.context_today(env.user)
         partners = env["res.partner"].create(
             [
-                {"name": f"Bench customer {index:05d}", "is_company": True,
-                 "email": f"customer{index:05d}@bench.example.com"}
+                {
+                    "name": f"Bench customer {index:05d}",
+                    "is_company": True,
+                    "email": f"customer{index:05d}@bench.example.com",
+                }
                 for index in range(args.partners)
             ]
         )
         env.cr.commit()
-        print(f"{len(partners)} customers in {time.monotonic() - started:.0f}s", flush=True)
+        print(
+            f"{len(partners)} customers in {time.monotonic() - started:.0f}s",
+            flush=True,
+        )
         invoices = env["account.move"]
         for start in range(0, args.invoices, BATCH):
             vals_list = []
@@ -62,9 +77,17 @@ def main():
                         "invoice_date": due - timedelta(days=30),
                         "invoice_date_due": due,
                         "invoice_line_ids": [
-                            (0, 0, {"name": "Services", "quantity": 1,
-                                    "price_unit": rng.randint(50, 5000), "account_id": account.id,
-                                    "tax_ids": []})
+                            (
+                                0,
+                                0,
+                                {
+                                    "name": "Services",
+                                    "quantity": 1,
+                                    "price_unit": rng.randint(50, 5000),
+                                    "account_id": account.id,
+                                    "tax_ids": [],
+                                },
+                            )
                         ],
                     }
                 )
@@ -73,7 +96,10 @@ def main():
             invoices |= batch
             env.cr.commit()
             env.invalidate_all()
-            print(f"{len(invoices)} invoices in {time.monotonic() - started:.0f}s", flush=True)
+            print(
+                f"{len(invoices)} invoices in {time.monotonic() - started:.0f}s",
+                flush=True,
+            )
         settle(env, rng, invoices, started)
         env.cr.commit()
     print(f"done in {time.monotonic() - started:.0f}s")
@@ -86,8 +112,12 @@ def settle(env, rng, invoices, started):
     share = len(invoices) // 100
     paid = env["account.move"].browse([inv.id for inv in invoices[: 15 * share]])
     partial = invoices[15 * share : 20 * share]
-    disputed = env["account.move"].browse([inv.id for inv in invoices[20 * share : 22 * share]])
-    no_followup = env["account.move"].browse([inv.id for inv in invoices[22 * share : 23 * share]])
+    disputed = env["account.move"].browse(
+        [inv.id for inv in invoices[20 * share : 22 * share]]
+    )
+    no_followup = env["account.move"].browse(
+        [inv.id for inv in invoices[22 * share : 23 * share]]
+    )
     for start in range(0, len(paid), BATCH):
         chunk = paid[start : start + BATCH]
         env["account.payment.register"].with_context(
@@ -103,9 +133,19 @@ def settle(env, rng, invoices, started):
                 "journal_id": invoice.journal_id.id,
                 "invoice_date": invoice.invoice_date,
                 "invoice_line_ids": [
-                    (0, 0, {"name": "Partial credit", "quantity": 1, "tax_ids": [],
-                            "price_unit": round(invoice.amount_total * rng.uniform(0.1, 0.6), 2),
-                            "account_id": invoice.invoice_line_ids.account_id.id})
+                    (
+                        0,
+                        0,
+                        {
+                            "name": "Partial credit",
+                            "quantity": 1,
+                            "tax_ids": [],
+                            "price_unit": round(
+                                invoice.amount_total * rng.uniform(0.1, 0.6), 2
+                            ),
+                            "account_id": invoice.invoice_line_ids.account_id.id,
+                        },
+                    )
                 ],
             }
             for invoice in partial
@@ -120,7 +160,9 @@ def settle(env, rng, invoices, started):
         )
         lines.reconcile()
     env.cr.commit()
-    print(f"{len(refunds)} credit notes in {time.monotonic() - started:.0f}s", flush=True)
+    print(
+        f"{len(refunds)} credit notes in {time.monotonic() - started:.0f}s", flush=True
+    )
     disputed.write({"debt_disputed": True, "debt_dispute_reason": "Benchmark dispute"})
     no_followup.line_ids.filtered(
         lambda line: line.account_id.account_type == "asset_receivable"

@@ -29,14 +29,18 @@ class AccountMoveLine(models.Model):
         payment plan).
         """
         today = today or fields.Date.context_today(self)
-        return self._debt_open_receivable_domain(company) & Domain(
-            [
-                ("amount_residual", ">", 0),
-                ("date_maturity", "<", today),
-                ("no_followup", "=", False),
-                ("move_id.payment_state", "!=", "blocked"),
-            ]
-        ) & self._debt_ladder_exclusion_domain()
+        return (
+            self._debt_open_receivable_domain(company)
+            & Domain(
+                [
+                    ("amount_residual", ">", 0),
+                    ("date_maturity", "<", today),
+                    ("no_followup", "=", False),
+                    ("move_id.payment_state", "!=", "blocked"),
+                ]
+            )
+            & self._debt_ladder_exclusion_domain()
+        )
 
     @api.model
     def _debt_ladder_exclusion_domain(self):
@@ -58,7 +62,9 @@ class AccountMoveLine(models.Model):
         partner_domain = Domain.TRUE
         if partners is not None:
             partner_domain = Domain(
-                "partner_id.commercial_partner_id", "in", partners.commercial_partner_id.ids
+                "partner_id.commercial_partner_id",
+                "in",
+                partners.commercial_partner_id.ids,
             )
         group_by = ["partner_id.commercial_partner_id"]
         overdue = self._read_group(

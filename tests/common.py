@@ -28,7 +28,11 @@ class DebtRecoveryCommon(AccountTestInvoicingCommon):
             {"name": "Bad Payer", "email": "bad.payer@example.com", "is_company": True}
         )
         cls.contact = cls.env["res.partner"].create(
-            {"name": "Ann Accounts", "parent_id": cls.customer.id, "email": "ann@example.com"}
+            {
+                "name": "Ann Accounts",
+                "parent_id": cls.customer.id,
+                "email": "ann@example.com",
+            }
         )
 
     # ------------------------------------------------------------------

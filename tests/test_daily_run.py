@@ -14,7 +14,9 @@ class TestDailyRun(DebtRecoveryCommon):
     def test_default_ladder_is_installed_per_company(self):
         self.assertTrue(self.policy.is_default)
         self.assertEqual(self.levels.mapped("days_overdue"), [7, 21, 45, 75])
-        self.assertEqual(self.levels.mapped("tone"), ["courteous", "firm", "formal", "final"])
+        self.assertEqual(
+            self.levels.mapped("tone"), ["courteous", "firm", "formal", "final"]
+        )
         self.assertEqual(self.levels[3].escalation, "agency")
         other = self.setup_other_company(name="Company C")["company"]
         other_policy = self.env["debt.recovery.policy"]._default_for_company(other)
@@ -55,7 +57,9 @@ class TestDailyRun(DebtRecoveryCommon):
 
     @freeze_time(DebtRecoveryCommon.TODAY)
     def test_failure_on_one_partner_does_not_stop_the_batch(self):
-        no_email = self.env["res.partner"].create({"name": "No Email Ltd", "is_company": True})
+        no_email = self.env["res.partner"].create(
+            {"name": "No Email Ltd", "is_company": True}
+        )
         self.invoice(500.0, self.days_ago(10), partner=no_email)
         self.invoice(700.0, self.days_ago(10))
         self.run_daily()
@@ -77,6 +81,43 @@ class TestDailyRun(DebtRecoveryCommon):
         self.assertFalse(sent.automated)
 
     @freeze_time(DebtRecoveryCommon.TODAY)
+    def test_template_error_on_one_partner_does_not_stop_the_batch(self):
+        template = self.env["mail.template"].create(
+            {
+                "name": "Needs a customer reference",
+                "model_id": self.env.ref("base.model_res_partner").id,
+                "subject": "Your account",
+                "body_html": '<p>Reference <t t-out="object.ref.upper() '
+                "if object.name == 'No Reference Ltd' else object.ref\"/></p>",
+            }
+        )
+        self.levels[0].mail_template_id = template
+        self.customer.ref = "c-042"
+        broken = self.env["res.partner"].create(
+            {
+                "name": "No Reference Ltd",
+                "email": "noref@example.com",
+                "is_company": True,
+            }
+        )
+        self.invoice(500.0, self.days_ago(10), partner=broken)
+        self.invoice(700.0, self.days_ago(10))
+        self.run_daily()
+        failed = broken.with_company(self.company)
+        self.assertEqual(failed.debt_status, "to_review")
+        self.assertFalse(failed.debt_level_id)
+        self.assertTrue(failed.debt_error)
+        self.assertTrue(self.interactions(partner=broken, event="failure"))
+        self.assertFalse(
+            self.env["mail.mail"].search(
+                [("model", "=", "res.partner"), ("res_id", "=", broken.id)]
+            )
+        )
+        sent = self.interactions(event="level")
+        self.assertEqual(sent.channel, "email")
+        self.assertIn("c-042", str(sent.mail_message_id.body))
+
+    @freeze_time(DebtRecoveryCommon.TODAY)
     def test_review_level_waits_for_a_collector(self):
         self.levels[0].execution = "review"
         self.invoice(1000.0, self.days_ago(10))
@@ -92,7 +133,9 @@ class TestDailyRun(DebtRecoveryCommon):
     @freeze_time(DebtRecoveryCommon.TODAY)
     def test_activity_is_scheduled_for_the_collector(self):
         self.no_spacing()
-        collector = self.env["res.users"].create({"name": "Carla Collector", "login": "carla_c"})
+        collector = self.env["res.users"].create(
+            {"name": "Carla Collector", "login": "carla_c"}
+        )
         self.customer.with_company(self.company).debt_collector_id = collector
         self.invoice(1000.0, self.days_ago(30))
         self.levels[0].write(
@@ -137,7 +180,9 @@ class TestDailyRun(DebtRecoveryCommon):
     def test_one_partner_owing_two_companies_follows_each_ladder(self):
         other = self.setup_other_company(name="Company B")
         other_company = other["company"]
-        other_policy = self.env["debt.recovery.policy"]._default_for_company(other_company)
+        other_policy = self.env["debt.recovery.policy"]._default_for_company(
+            other_company
+        )
         other_policy.level_ids.sorted()[0].days_overdue = 3
         self.invoice(1000.0, self.days_ago(10))
         self.invoice(200.0, self.days_ago(4), company_data=other)
@@ -149,7 +194,9 @@ class TestDailyRun(DebtRecoveryCommon):
         self.assertEqual(self.interactions().amount_due, 1000.0)
         self.assertEqual(self.interactions(company=other_company).amount_due, 200.0)
         # paying in one company settles only that company
-        self.pay(self.customer.invoice_ids.filtered(lambda m: m.company_id == self.company))
+        self.pay(
+            self.customer.invoice_ids.filtered(lambda m: m.company_id == self.company)
+        )
         with freeze_time(self.TODAY + timedelta(days=1)):
             self.run_daily()
         self.assertEqual(self.state().debt_status, "up_to_date")
@@ -171,5 +218,6 @@ class TestDailyRun(DebtRecoveryCommon):
         levels = partners.with_company(self.company).mapped("debt_level_id")
         self.assertEqual(levels, self.levels[0])
         self.assertEqual(
-            set(partners.with_company(self.company).mapped("debt_last_run_date")), {self.TODAY}
+            set(partners.with_company(self.company).mapped("debt_last_run_date")),
+            {self.TODAY},
         )

@@ -28,9 +28,13 @@ class TestLadderRules(DebtRecoveryCommon):
         self.invoice(1000.0, due)
         self.assertEqual(self.run_on(self.TODAY).debt_level_id, self.levels[0])
         # 20 days overdue: the firm level (21 days) is not reached yet
-        self.assertEqual(self.run_on(due + timedelta(days=20)).debt_level_id, self.levels[0])
+        self.assertEqual(
+            self.run_on(due + timedelta(days=20)).debt_level_id, self.levels[0]
+        )
         self.assertEqual(len(self.level_interactions()), 1)
-        self.assertEqual(self.run_on(due + timedelta(days=21)).debt_level_id, self.levels[1])
+        self.assertEqual(
+            self.run_on(due + timedelta(days=21)).debt_level_id, self.levels[1]
+        )
 
     def test_rule2_climbs_one_level_per_evaluation(self):
         self.no_spacing()
@@ -70,7 +74,9 @@ class TestLadderRules(DebtRecoveryCommon):
         )
         partner = self.run_on(self.TODAY)
         self.assertFalse(partner.debt_level_id)
-        self.assertEqual(partner.debt_next_action_date, self.days_ago(2) + timedelta(days=5))
+        self.assertEqual(
+            partner.debt_next_action_date, self.days_ago(2) + timedelta(days=5)
+        )
 
     def test_rule3_weekly_cap_counts_manual_contacts(self):
         self.policy.write({"min_days_between_contacts": 0, "max_contacts_per_week": 2})
@@ -133,12 +139,17 @@ class TestLadderRules(DebtRecoveryCommon):
     def test_rule5_paused_partner_is_not_contacted(self):
         self.invoice(1000.0, self.days_ago(30))
         self.customer.with_company(self.company).write(
-            {"debt_pause_until": self.TODAY + timedelta(days=5), "debt_pause_reason": "Owner in hospital"}
+            {
+                "debt_pause_until": self.TODAY + timedelta(days=5),
+                "debt_pause_reason": "Owner in hospital",
+            }
         )
         partner = self.run_on(self.TODAY)
         self.assertEqual(partner.debt_status, "paused")
         self.assertFalse(self.level_interactions())
-        self.assertEqual(self.run_on(self.TODAY + timedelta(days=6)).debt_level_id, self.levels[0])
+        self.assertEqual(
+            self.run_on(self.TODAY + timedelta(days=6)).debt_level_id, self.levels[0]
+        )
 
     def test_rule5_open_promise_holds_the_ladder_until_date_plus_grace(self):
         self.policy.promise_grace_days = 3
@@ -159,7 +170,9 @@ class TestLadderRules(DebtRecoveryCommon):
             }
         )
         self.assertEqual(self.run_on(self.TODAY).debt_status, "promise")
-        self.assertEqual(self.run_on(self.TODAY + timedelta(days=13)).debt_status, "promise")
+        self.assertEqual(
+            self.run_on(self.TODAY + timedelta(days=13)).debt_status, "promise"
+        )
         self.assertFalse(self.level_interactions())
         # date + grace passed, nothing paid: broken, and the ladder resumes
         partner = self.run_on(self.TODAY + timedelta(days=14))

@@ -19,7 +19,9 @@ class TestOverdueFigures(DebtRecoveryCommon):
         self.assertEqual(partner.debt_overdue_amount, 1500.0)
         self.assertEqual(partner.debt_overdue_days, 40)
         # the contact person shows its company's figures
-        self.assertEqual(self.contact.with_company(self.company).debt_overdue_amount, 1500.0)
+        self.assertEqual(
+            self.contact.with_company(self.company).debt_overdue_amount, 1500.0
+        )
 
     def test_due_today_is_not_overdue(self):
         self.invoice(1000.0, self.TODAY)
@@ -56,8 +58,12 @@ class TestOverdueFigures(DebtRecoveryCommon):
             {
                 "name": "Half now, half in 30 days",
                 "line_ids": [
-                    Command.create({"value": "percent", "value_amount": 50.0, "nb_days": 0}),
-                    Command.create({"value": "percent", "value_amount": 50.0, "nb_days": 30}),
+                    Command.create(
+                        {"value": "percent", "value_amount": 50.0, "nb_days": 0}
+                    ),
+                    Command.create(
+                        {"value": "percent", "value_amount": 50.0, "nb_days": 30}
+                    ),
                 ],
             }
         )

@@ -14,11 +14,15 @@ class TestPolicyConfig(DebtRecoveryCommon):
 
     def test_negative_delay_is_refused(self):
         with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
-            self.policy.write({"level_ids": [Command.create({"name": "Bad", "days_overdue": -1})]})
+            self.policy.write(
+                {"level_ids": [Command.create({"name": "Bad", "days_overdue": -1})]}
+            )
 
     def test_two_levels_on_the_same_day_are_refused(self):
         with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
-            self.policy.write({"level_ids": [Command.create({"name": "Twin", "days_overdue": 7})]})
+            self.policy.write(
+                {"level_ids": [Command.create({"name": "Twin", "days_overdue": 7})]}
+            )
 
     def test_default_policy_needs_levels(self):
         with self.assertRaisesRegex(ValidationError, "needs at least one level"):
@@ -39,7 +43,10 @@ class TestPolicyConfig(DebtRecoveryCommon):
 
     def test_email_template_of_the_wrong_model_is_refused(self):
         template = self.env["mail.template"].create(
-            {"name": "Invoice thing", "model_id": self.env.ref("account.model_account_move").id}
+            {
+                "name": "Invoice thing",
+                "model_id": self.env.ref("account.model_account_move").id,
+            }
         )
         with (
             self.assertRaisesRegex(ValidationError, "must be made for contacts"),
@@ -61,7 +68,9 @@ class TestPolicyConfig(DebtRecoveryCommon):
             {
                 "name": "Schools - gentle",
                 "company_id": self.company.id,
-                "level_ids": [Command.create({"name": "Kind note", "days_overdue": 30})],
+                "level_ids": [
+                    Command.create({"name": "Kind note", "days_overdue": 30})
+                ],
             }
         )
         partner = self.customer.with_company(self.company)
