@@ -3,7 +3,6 @@ from collections import defaultdict
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 from odoo.tools import groupby, split_every
 
 _logger = logging.getLogger(__name__)
@@ -38,6 +37,9 @@ class DebtRecoveryRun(models.AbstractModel):
         interrupted run resumes where it stopped and a rerun changes nothing.
         """
         today = fields.Date.context_today(self)
+        # Payment plans first (DESIGN §4): invoices of a plan broken today are
+        # back on the ladder today.
+        self.env["debt.recovery.plan"]._cron_check_plans(today)
         work = []
         companies = self.env["debt.recovery.policy"].sudo()._read_group(
             [], groupby=["company_id"]
@@ -48,17 +50,22 @@ class DebtRecoveryRun(models.AbstractModel):
             candidates = run._candidates(company, today, figures)
             work.extend((company, figures, ids) for ids in split_every(batch_size, candidates.ids))
         remaining = sum(len(ids) for _company, _figures, ids in work)
-        for company, figures, ids in work:
+        for company, _figures, ids in work:
             run = self.with_company(company)
             batch = run.env["res.partner"].browse(ids).try_lock_for_update()
+            # The figures are read again once the batch is locked: a payment
+            # registered since the candidates were chosen counts.
+            figures = run._overdue_figures(company, today, partners=batch)
             run._evaluate(batch, company, today, figures)
             remaining -= len(ids)
             if not self.env["ir.cron"]._commit_progress(len(ids), remaining=remaining):
                 return
 
     @api.model
-    def _overdue_figures(self, company, today):
-        return self.env["account.move.line"]._debt_overdue_by_partner(company, today=today)
+    def _overdue_figures(self, company, today, partners=None):
+        return self.env["account.move.line"]._debt_overdue_by_partner(
+            company, partners=partners, today=today
+        )
 
     @api.model
     def _candidates(self, company, today, figures):
@@ -106,7 +113,12 @@ class DebtRecoveryRun(models.AbstractModel):
             if not amount:
                 self._rule_settle(partner, excluded.get(partner), today)
             elif company.currency_id.compare_amounts(amount, policy.min_overdue_amount) < 0:
-                self._set_state(partner, today, debt_status="overdue")
+                self._set_state(
+                    partner,
+                    today,
+                    debt_status="overdue",
+                    debt_priority=self._priority(amount, oldest, today),
+                )
             else:
                 step = self._climb(
                     partner, policy, amount, oldest, partner_lines, promise, stats[partner], today
@@ -122,15 +134,22 @@ class DebtRecoveryRun(models.AbstractModel):
         Returns the step to execute, ``(partner, level, lines, amount)``, or
         None when the customer waits (its state is updated).
         """
+        priority = self._priority(amount, oldest, today)
         status = self._rule_exclusions(partner, promise, today)
         if status:
-            self._set_state(partner, today, debt_status=status)
+            self._set_state(partner, today, debt_status=status, debt_priority=priority)
             return
         current = self._current_level(partner, lines)
         target = self._rule_target_level(policy, (today - oldest).days)
         if not target or (current and not target._is_above(current)):
             # Rule 4: the actions of the level reached ran once; nothing to resend.
-            self._set_state(partner, today, debt_status="overdue", debt_level_id=current.id)
+            self._set_state(
+                partner,
+                today,
+                debt_status="overdue",
+                debt_level_id=current.id,
+                debt_priority=priority,
+            )
             return
         level = self._rule_one_step(policy, current)
         allowed_from = self._rule_contact_spacing(policy, stats, today)
@@ -141,6 +160,7 @@ class DebtRecoveryRun(models.AbstractModel):
                 debt_status="overdue",
                 debt_level_id=current.id,
                 debt_next_action_date=allowed_from,
+                debt_priority=priority,
             )
             return
         if level.execution == "review":
@@ -151,6 +171,7 @@ class DebtRecoveryRun(models.AbstractModel):
                 debt_level_id=current.id,
                 debt_pending_level_id=level.id,
                 debt_next_action_date=today,
+                debt_priority=priority,
             )
             return
         return (partner, level, lines, amount)
@@ -204,7 +225,9 @@ class DebtRecoveryRun(models.AbstractModel):
         settlement is logged and a later overdue starts again at level 1.
         """
         if excluded_status:
-            self._set_state(partner, today, debt_status=excluded_status)
+            self._set_state(
+                partner, today, debt_status=excluded_status, debt_priority=0.0
+            )
             return
         if partner.debt_status in TRACKED_STATUSES or partner.debt_level_id:
             self._log(
@@ -228,6 +251,7 @@ class DebtRecoveryRun(models.AbstractModel):
             debt_escalation=False,
             debt_next_action_date=False,
             debt_error=False,
+            debt_priority=0.0,
         )
 
     # ------------------------------------------------------------------
@@ -262,8 +286,7 @@ class DebtRecoveryRun(models.AbstractModel):
             return self.env["res.partner"].union(*(step[0] for step in ready))
         except Exception as error:  # noqa: BLE001 - isolated below, step by step
             if len(ready) == 1:
-                message = error.args[0] if isinstance(error, UserError) else repr(error)
-                self._report_failure(ready[0], message, today, automated)
+                self._report_failure(ready[0], self._error_message(error), today, automated)
                 return self.env["res.partner"]
         done = self.env["res.partner"]
         for step in ready:
@@ -278,15 +301,31 @@ class DebtRecoveryRun(models.AbstractModel):
         for level, level_steps in groupby(steps, key=lambda step: step[1]):
             partners = self.env["res.partner"].union(*(step[0] for step in level_steps))
             mails = {}
+            letters = {}
             if level.send_email:
-                mails = self._send_emails(partners, level, {step[0]: step[2] for step in level_steps})
+                lines_by_partner = {step[0]: step[2] for step in level_steps}
+                if level.attach_letter:
+                    letters = self._render_letters(partners, level, lines_by_partner)
+                mails = self._send_emails(partners, level, lines_by_partner, letters)
             if level.schedule_activity:
                 self._schedule_activities(partners, level, today)
             for partner, _level, lines, amount in level_steps:
-                entries.extend(self._level_entries(partner, level, lines, amount, mails.get(partner), automated))
+                entries.extend(
+                    self._level_entries(
+                        partner,
+                        level,
+                        lines,
+                        amount,
+                        mails.get(partner),
+                        automated,
+                        letter=letters.get(partner),
+                    )
+                )
         self._log(entries)
-        for partner, level, _lines, _amount in steps:
+        for partner, level, lines, amount in steps:
+            oldest = min(lines.mapped("date_maturity"), default=None)
             state = {
+                "debt_priority": self._priority(amount, oldest, today),
                 "debt_status": "escalation_proposed" if level.escalation != "none" else "overdue",
                 "debt_level_id": level.id,
                 "debt_pending_level_id": False,
@@ -298,6 +337,12 @@ class DebtRecoveryRun(models.AbstractModel):
             if level.send_email or level.produce_letter:
                 state["debt_last_contact_date"] = today
             self._set_state(partner, today, **state)
+
+    @api.model
+    def _error_message(self, error):
+        """The first line of an error, short enough for the worklist."""
+        lines = str(error).strip().splitlines() or [repr(error)]
+        return lines[0][:240]
 
     @api.model
     def _report_failure(self, step, message, today, automated):
@@ -331,7 +376,9 @@ class DebtRecoveryRun(models.AbstractModel):
         )
 
     @api.model
-    def _level_entries(self, partner, level, lines, amount, mail, automated):
+    def _level_entries(
+        self, partner, level, lines, amount, mail, automated, letter=None
+    ):
         """The interactions that record a level reached by ``partner``.
 
         Rule 8: the invoices concerned are linked to the entry, from which
@@ -359,6 +406,8 @@ class DebtRecoveryRun(models.AbstractModel):
                 mail_message_id=mail.mail_message_id.id,
                 summary=mail.subject or level.name,
             )
+        if letter:  # the letter the email carries; printing it reuses it
+            entry["letter_attachment_id"] = letter.id
         if level.produce_letter:
             entry.update(letter_state="to_print", direction="outbound")
             if not mail:
@@ -381,20 +430,42 @@ class DebtRecoveryRun(models.AbstractModel):
         return entries
 
     @api.model
-    def _send_emails(self, partners, level, lines_by_partner):
-        """Queue the level's email for ``partners``, each in its language.
+    def _send_emails(self, partners, level, lines_by_partner, letters=None):
+        """Queue the level's email for ``partners``, each in its language,
+        with its letter attached when the level says so (``letters``:
+        ``{partner: ir.attachment}``, see ``_render_letters``).
 
         The overdue items the emails list are handed to the rendering, which
         saves a search per customer (see ``res.partner._debt_overdue_lines``).
         """
-        known_lines = tuple(
-            (partner.id, tuple(lines.ids)) for partner, lines in lines_by_partner.items()
-        )
+        known_lines = self._known_lines(lines_by_partner)
         template = level.mail_template_id.with_company(self.env.company).with_context(
             debt_recovery_lines=known_lines
         )
         mails = template.send_mail_batch(partners.ids, force_send=False)
-        return {mail.res_id and partners.browse(mail.res_id): mail for mail in mails}
+        mails_by_partner = {
+            mail.res_id and partners.browse(mail.res_id): mail for mail in mails
+        }
+        for partner, letter in (letters or {}).items():
+            if partner in mails_by_partner:
+                mail = mails_by_partner[partner]
+                mail.attachment_ids = [fields.Command.link(letter.id)]
+        return mails_by_partner
+
+    @api.model
+    def _known_lines(self, lines_by_partner):
+        return tuple(
+            (partner.id, tuple(lines.ids)) for partner, lines in lines_by_partner.items()
+        )
+
+    @api.model
+    def _render_letters(self, partners, level, lines_by_partner):
+        """The letters of ``partners`` at ``level``, rendered once for the
+        whole batch (one report call): ``{partner: ir.attachment}``."""
+        report = self.env[
+            "report.account_debt_recovery.report_debt_recovery_level_letter"
+        ].with_context(debt_recovery_lines=self._known_lines(lines_by_partner))
+        return report._debt_render_attachments(partners, level)
 
     @api.model
     def _schedule_activities(self, partners, level, today):
@@ -536,6 +607,13 @@ class DebtRecoveryRun(models.AbstractModel):
             if invoice_level._is_above(level):
                 level = invoice_level
         return level
+
+    @api.model
+    def _priority(self, amount, oldest, today):
+        """Worklist priority: overdue amount × days overdue (0 when settled)."""
+        if not amount or not oldest:
+            return 0.0
+        return amount * max((today - oldest).days, 0)
 
     @api.model
     def _set_state(self, partner, today, **values):

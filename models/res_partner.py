@@ -93,6 +93,28 @@ class ResPartner(models.Model):
         readonly=True,
         help="Why the last follow-up action for this customer failed.",
     )
+    debt_priority = fields.Float(
+        string="Priority",
+        company_dependent=True,
+        copy=False,
+        readonly=True,
+        help="Overdue amount × days overdue at the last evaluation: the order "
+        "of the worklist.",
+    )
+    debt_level_color = fields.Integer(
+        related="debt_level_id.color", string="Level Colour"
+    )
+    debt_letter_to_print = fields.Boolean(
+        string="Letter to Print",
+        compute="_compute_debt_worklist_flags",
+        search="_search_debt_letter_to_print",
+    )
+    debt_promise_due = fields.Boolean(
+        string="Promise Due",
+        compute="_compute_debt_worklist_flags",
+        search="_search_debt_promise_due",
+        help="An open promise to pay falls due today or fell due already.",
+    )
 
     debt_currency_id = fields.Many2one(
         "res.currency",
@@ -112,6 +134,12 @@ class ResPartner(models.Model):
         help="Days overdue of the oldest overdue item still chased.",
     )
     debt_interaction_count = fields.Integer(compute="_compute_debt_interaction_count")
+    debt_plan_count = fields.Integer(
+        string="Payment Plan Count", compute="_compute_debt_plan_count"
+    )
+    debt_plan_ids = fields.One2many(
+        "debt.recovery.plan", "partner_id", string="Payment Plans", readonly=True
+    )
     debt_interaction_ids = fields.Many2many(
         "debt.recovery.interaction",
         string="Debt Recovery History",
@@ -130,6 +158,51 @@ class ResPartner(models.Model):
                         partner=partner.display_name,
                     )
                 )
+
+    @api.model
+    def _debt_letter_to_print_domain(self):
+        return [
+            ("company_id", "=", self.env.company.id),
+            ("letter_state", "=", "to_print"),
+        ]
+
+    @api.model
+    def _debt_promise_due_domain(self):
+        return [
+            ("company_id", "=", self.env.company.id),
+            ("promise_state", "=", "open"),
+            ("promise_date", "<=", fields.Date.context_today(self)),
+        ]
+
+    @api.depends_context("company")
+    def _compute_debt_worklist_flags(self):
+        Interaction = self.env["debt.recovery.interaction"]
+        partners = self.commercial_partner_id
+        letters = Interaction.search(
+            self._debt_letter_to_print_domain() + [("partner_id", "in", partners.ids)]
+        ).partner_id
+        promises = Interaction.search(
+            self._debt_promise_due_domain() + [("partner_id", "in", partners.ids)]
+        ).partner_id
+        for partner in self:
+            partner.debt_letter_to_print = partner.commercial_partner_id in letters
+            partner.debt_promise_due = partner.commercial_partner_id in promises
+
+    def _debt_search_interactions(self, operator, value, domain):
+        if operator != "in":
+            return NotImplemented
+        partners = self.env["debt.recovery.interaction"].search(domain).partner_id
+        return [("commercial_partner_id", "in", partners.ids)]
+
+    def _search_debt_letter_to_print(self, operator, value):
+        return self._debt_search_interactions(
+            operator, value, self._debt_letter_to_print_domain()
+        )
+
+    def _search_debt_promise_due(self, operator, value):
+        return self._debt_search_interactions(
+            operator, value, self._debt_promise_due_domain()
+        )
 
     @api.depends_context("company")
     def _compute_debt_currency_id(self):
@@ -217,6 +290,45 @@ class ResPartner(models.Model):
                 )
             )
 
+    # ------------------------------------------------------------------
+    # Payment plans (DESIGN §4)
+    # ------------------------------------------------------------------
+    @api.depends_context("company")
+    def _compute_debt_plan_count(self):
+        counts = dict(
+            self.env["debt.recovery.plan"]._read_group(
+                [
+                    ("partner_id", "in", self.commercial_partner_id.ids),
+                    ("company_id", "=", self.env.company.id),
+                ],
+                groupby=["partner_id"],
+                aggregates=["__count"],
+            )
+        )
+        for partner in self:
+            partner.debt_plan_count = counts.get(partner.commercial_partner_id, 0)
+
+    def action_debt_plans(self):
+        """Smart button: the customer's payment plans in the current company."""
+        partner = self.commercial_partner_id
+        partner.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account_debt_recovery.debt_recovery_plan_action"
+        )
+        action["domain"] = [
+            ("partner_id", "=", partner.id),
+            ("company_id", "=", self.env.company.id),
+        ]
+        action["context"] = {"default_partner_id": partner.id}
+        return action
+
+    def action_debt_propose_plan(self):
+        """Propose a payment plan on the customer's overdue invoices."""
+        partner = self._debt_commercial_partners()
+        if len(partner) > 1:
+            raise UserError(self.env._("Propose payment plans one customer at a time."))
+        return self.env["debt.recovery.plan.wizard"]._action_open(partner)
+
     def _debt_policy(self):
         """The policy that applies to this customer in the current company."""
         self.ensure_one()
@@ -240,6 +352,10 @@ class ResPartner(models.Model):
 
     def action_debt_send_now(self):
         """Send the reviewed level: exactly what the daily run would have done."""
+        if not self.env.user.has_group("account_debt_recovery.group_debt_recovery_user"):
+            raise AccessError(
+                self.env._("Only debt recovery collectors can send reviewed reminders.")
+            )
         partners = self._debt_commercial_partners()
         waiting = partners.filtered("debt_pending_level_id")
         if not waiting:
@@ -248,6 +364,16 @@ class ResPartner(models.Model):
             )
         self.env["debt.recovery.run"]._send_pending(waiting)
         return True
+
+    def action_debt_pause(self):
+        """Pause the follow-up of the selected customers until a date."""
+        partners = self._debt_commercial_partners()
+        return self.env["debt.recovery.pause.wizard"]._action_open(partners)
+
+    def action_debt_assign_collector(self):
+        """Assign a collector to the selected customers."""
+        partners = self._debt_commercial_partners()
+        return self.env["debt.recovery.assign.wizard"]._action_open(partners)
 
     def action_debt_approve_escalation(self):
         self._debt_check_manager()

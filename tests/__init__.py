@@ -2,3 +2,14 @@ from . import test_overdue_figures
 from . import test_ladder_rules
 from . import test_daily_run
 from . import test_policy_config
+from . import test_interaction_recording
+from . import test_plan_schedule
+from . import test_plan_lifecycle
+from . import test_plan_daily_run
+from . import test_plan_documents
+from . import test_interaction_effects
+from . import test_interaction_integrity
+from . import test_xlsx_export
+from . import test_letters
+from . import test_mail_templates
+from . import test_worklist
