@@ -36,7 +36,8 @@ class AccountMove(models.Model):
         string="Disputed",
         copy=False,
         tracking=True,
-        help="Disputed invoices leave the follow-up ladder until the dispute is resolved.",
+        help="Disputed invoices leave the follow-up ladder until the dispute "
+        "is resolved.",
     )
     debt_dispute_reason = fields.Text(
         string="Dispute Reason", copy=False, tracking=True
@@ -78,8 +79,10 @@ class AccountMove(models.Model):
     # ------------------------------------------------------------------
     def _debt_customer_invoices(self):
         invoices = self.filtered(
-            lambda move: move.move_type in ("out_invoice", "out_receipt")
-            and move.state == "posted"
+            lambda move: (
+                move.move_type in ("out_invoice", "out_receipt")
+                and move.state == "posted"
+            )
         )
         if not invoices:
             raise UserError(self.env._("Select posted customer invoices."))
@@ -144,8 +147,10 @@ class AccountMove(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_debt_interactions(self):
-        logged = self.env["debt.recovery.interaction"].sudo().search(
-            [("invoice_ids", "in", self.ids)]
+        logged = (
+            self.env["debt.recovery.interaction"]
+            .sudo()
+            .search([("invoice_ids", "in", self.ids)])
         )
         if logged:
             moves = self.browse((logged.invoice_ids & self.sudo()).ids)

@@ -78,7 +78,7 @@ class DebtRecoveryLevel(models.Model):
         string="Activity Assigned To",
         default="collector",
     )
-    activity_user_id = fields.Many2one("res.users", string="Activity User")
+    activity_user_id = fields.Many2one("res.users")
     activity_delay_days = fields.Integer(string="Activity Due In (Days)")
     escalation = fields.Selection(
         ESCALATIONS,

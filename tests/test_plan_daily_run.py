@@ -1,5 +1,7 @@
 from datetime import date
 
+from freezegun import freeze_time
+
 from odoo import Command
 from odoo.tests import tagged
 
@@ -199,7 +201,8 @@ class TestPlanDailyRun(PlanCommon):
     def test_grace_days_overridden_on_the_plan(self):
         plan = self.make_plan(self.inv, activate=False)
         plan.grace_days = 10
-        plan.action_activate()
+        with freeze_time(self.TODAY):  # no instalment in the past at activation
+            plan.action_activate()
         self.run_on(date(2026, 3, 22))  # 10 days late
         self.assertEqual(plan.state, "active")
         self.run_on(date(2026, 3, 23))
