@@ -34,7 +34,9 @@ class ResCompany(models.Model):
             with_policy |= company
         call = self.env.ref("mail.mail_activity_data_call", raise_if_not_found=False)
         templates = {
-            tone: self.env.ref(f"account_debt_recovery.mail_template_debt_recovery_{tone}")
+            tone: self.env.ref(
+                f"account_debt_recovery.mail_template_debt_recovery_{tone}"
+            )
             for tone in ("courteous", "firm", "formal", "final")
         }
         vals_list = []
@@ -45,7 +47,8 @@ class ResCompany(models.Model):
                     "company_id": company.id,
                     "is_default": True,
                     "level_ids": [
-                        Command.create(vals) for vals in self._debt_recovery_default_levels(templates, call)
+                        Command.create(vals)
+                        for vals in self._debt_recovery_default_levels(templates, call)
                     ],
                 }
             )

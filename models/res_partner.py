@@ -1,6 +1,6 @@
 from odoo import api, fields, models
-from odoo.fields import Domain
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.fields import Domain
 
 from .debt_recovery_level import ESCALATIONS
 
@@ -26,7 +26,8 @@ class ResPartner(models.Model):
         string="Recovery Policy",
         company_dependent=True,
         copy=False,
-        help="Follow-up policy of this customer; empty means the company's default policy.",
+        help="Follow-up policy of this customer; empty means the company's "
+        "default policy.",
     )
     debt_level_id = fields.Many2one(
         "debt.recovery.level",
@@ -118,7 +119,6 @@ class ResPartner(models.Model):
 
     debt_currency_id = fields.Many2one(
         "res.currency",
-        string="Debt Currency",
         compute="_compute_debt_currency_id",
     )
     debt_overdue_amount = fields.Monetary(
@@ -232,7 +232,9 @@ class ResPartner(models.Model):
             )
         )
         for partner in self:
-            partner.debt_interaction_count = counts.get(partner.commercial_partner_id, 0)
+            partner.debt_interaction_count = counts.get(
+                partner.commercial_partner_id, 0
+            )
 
     @api.depends_context("company")
     def _compute_debt_interaction_ids(self):
@@ -278,8 +280,10 @@ class ResPartner(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_debt_interactions(self):
-        logged = self.env["debt.recovery.interaction"].sudo()._read_group(
-            [("partner_id", "in", self.ids)], groupby=["partner_id"]
+        logged = (
+            self.env["debt.recovery.interaction"]
+            .sudo()
+            ._read_group([("partner_id", "in", self.ids)], groupby=["partner_id"])
         )
         if logged:
             raise UserError(
@@ -352,7 +356,9 @@ class ResPartner(models.Model):
 
     def action_debt_send_now(self):
         """Send the reviewed level: exactly what the daily run would have done."""
-        if not self.env.user.has_group("account_debt_recovery.group_debt_recovery_user"):
+        if not self.env.user.has_group(
+            "account_debt_recovery.group_debt_recovery_user"
+        ):
             raise AccessError(
                 self.env._("Only debt recovery collectors can send reviewed reminders.")
             )
@@ -360,7 +366,9 @@ class ResPartner(models.Model):
         waiting = partners.filtered("debt_pending_level_id")
         if not waiting:
             raise UserError(
-                self.env._("None of the selected customers has a reminder awaiting review.")
+                self.env._(
+                    "None of the selected customers has a reminder awaiting review."
+                )
             )
         self.env["debt.recovery.run"]._send_pending(waiting)
         return True
@@ -397,7 +405,7 @@ class ResPartner(models.Model):
                     }
                 ]
             )
-        partners.write({"debt_status": "escalated"})
+        partners.sudo().write({"debt_status": "escalated"})
         return True
 
     def action_debt_reject_escalation(self):
@@ -422,17 +430,23 @@ class ResPartner(models.Model):
                     }
                 ]
             )
-        partners.write({"debt_status": "overdue", "debt_escalation": False})
+        partners.sudo().write({"debt_status": "overdue", "debt_escalation": False})
         return True
 
     def _debt_check_manager(self):
-        if not self.env.user.has_group("account_debt_recovery.group_debt_recovery_manager"):
+        if not self.env.user.has_group(
+            "account_debt_recovery.group_debt_recovery_manager"
+        ):
             raise AccessError(
-                self.env._("Only a debt recovery manager can approve or reject escalations.")
+                self.env._(
+                    "Only a debt recovery manager can approve or reject escalations."
+                )
             )
 
     def _debt_check_escalation_proposed(self, partners):
-        not_proposed = partners.filtered(lambda p: p.debt_status != "escalation_proposed")
+        not_proposed = partners.filtered(
+            lambda p: p.debt_status != "escalation_proposed"
+        )
         if not_proposed:
             raise UserError(
                 self.env._(
@@ -452,10 +466,14 @@ class ResPartner(models.Model):
         known = dict(self.env.context.get("debt_recovery_lines") or ())
         if self.commercial_partner_id.id in known:
             prefetch = [line_id for line_ids in known.values() for line_id in line_ids]
-            lines = AML.browse(known[self.commercial_partner_id.id]).with_prefetch(prefetch)
+            lines = AML.browse(known[self.commercial_partner_id.id]).with_prefetch(
+                prefetch
+            )
             return lines.sorted(lambda line: (line.date_maturity, line.id))
         return AML.search(
             AML._debt_eligible_overdue_domain(self.env.company)
-            & Domain("partner_id.commercial_partner_id", "=", self.commercial_partner_id.id),
+            & Domain(
+                "partner_id.commercial_partner_id", "=", self.commercial_partner_id.id
+            ),
             order="date_maturity, id",
         )

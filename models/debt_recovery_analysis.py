@@ -1,0 +1,102 @@
+from odoo import api, fields, models
+from odoo.tools import SQL, drop_view_if_exists
+
+from .res_partner import STATUSES
+
+# Keys sort in the order of the buckets: the graph and the pivot show them
+# oldest last without an extra ordering column.
+AGE_BUCKETS = [
+    ("0_not_due", "Not Due"),
+    ("1_1_30", "1-30 Days"),
+    ("2_31_60", "31-60 Days"),
+    ("3_61_90", "61-90 Days"),
+    ("4_90_plus", "Over 90 Days"),
+    ("5_credit", "Unallocated Credits"),
+]
+
+
+class DebtRecoveryAnalysis(models.Model):
+    """Open receivables of every customer, with their follow-up state: the
+    data of the Analysis graph and pivot (read-only SQL view)."""
+
+    _name = "debt.recovery.analysis"
+    _description = "Debt Recovery Analysis"
+    _auto = False
+    _rec_name = "partner_id"
+    _order = "date_maturity, id"
+
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    collector_id = fields.Many2one("res.users", readonly=True)
+    level_id = fields.Many2one(
+        "debt.recovery.level", string="Recovery Level", readonly=True
+    )
+    status = fields.Selection(STATUSES, string="Recovery Status", readonly=True)
+    move_id = fields.Many2one("account.move", string="Invoice", readonly=True)
+    move_line_id = fields.Many2one(
+        "account.move.line", string="Journal Item", readonly=True
+    )
+    date_maturity = fields.Date(string="Due Date", readonly=True)
+    days_overdue = fields.Integer(readonly=True, aggregator="max")
+    age_bucket = fields.Selection(AGE_BUCKETS, readonly=True)
+    is_overdue = fields.Boolean(string="Overdue", readonly=True)
+    residual = fields.Monetary(
+        string="Amount Due", currency_field="currency_id", readonly=True
+    )
+
+    @api.model
+    def _table_query_sql(self):
+        """Open posted receivable items (DESIGN §1); the company-dependent
+        follow-up state of the commercial partner is read from its jsonb
+        columns, keyed by the company id as text."""
+        company_key = SQL("aml.company_id::text")
+        return SQL(
+            """
+            SELECT
+                aml.id AS id,
+                aml.id AS move_line_id,
+                aml.company_id AS company_id,
+                company.currency_id AS currency_id,
+                partner.id AS partner_id,
+                (partner.debt_collector_id ->> %(key)s)::integer AS collector_id,
+                (partner.debt_level_id ->> %(key)s)::integer AS level_id,
+                COALESCE(partner.debt_status ->> %(key)s, 'up_to_date') AS status,
+                aml.move_id AS move_id,
+                aml.date_maturity AS date_maturity,
+                GREATEST(CURRENT_DATE - aml.date_maturity, 0) AS days_overdue,
+                aml.amount_residual > 0
+                    AND aml.date_maturity < CURRENT_DATE AS is_overdue,
+                CASE
+                    WHEN aml.amount_residual < 0 THEN '5_credit'
+                    WHEN aml.date_maturity IS NULL
+                        OR aml.date_maturity >= CURRENT_DATE THEN '0_not_due'
+                    WHEN CURRENT_DATE - aml.date_maturity <= 30 THEN '1_1_30'
+                    WHEN CURRENT_DATE - aml.date_maturity <= 60 THEN '2_31_60'
+                    WHEN CURRENT_DATE - aml.date_maturity <= 90 THEN '3_61_90'
+                    ELSE '4_90_plus'
+                END AS age_bucket,
+                aml.amount_residual AS residual
+            FROM account_move_line aml
+            JOIN account_account account ON account.id = aml.account_id
+            JOIN res_company company ON company.id = aml.company_id
+            JOIN res_partner line_partner ON line_partner.id = aml.partner_id
+            JOIN res_partner partner
+                ON partner.id = line_partner.commercial_partner_id
+            WHERE aml.parent_state = 'posted'
+                AND account.account_type = 'asset_receivable'
+                AND NOT aml.reconciled
+                AND aml.amount_residual != 0
+            """,
+            key=company_key,
+        )
+
+    def init(self):
+        drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(
+            SQL(
+                "CREATE OR REPLACE VIEW %s AS (%s)",
+                SQL.identifier(self._table),
+                self._table_query_sql(),
+            )
+        )
