@@ -365,6 +365,7 @@ class DebtRecoveryInteraction(models.Model):
         for interaction in self:
             if interaction.outcome == "promise":
                 interaction._debt_replace_open_promises()
+                interaction._debt_show_promise_on_partner()
             elif interaction.outcome == "dispute":
                 interaction._debt_open_dispute()
             elif interaction.outcome == "wrong_contact":
@@ -381,6 +382,17 @@ class DebtRecoveryInteraction(models.Model):
             ]
         )
         older._debt_system_write({"promise_state": "replaced"})
+
+    def _debt_show_promise_on_partner(self):
+        """The ladder holds from the moment the promise is logged: the
+        customer shows it at once, not after the next daily run."""
+        partner = self.partner_id.with_company(self.company_id)
+        if partner.debt_status in ("escalation_proposed", "escalated"):
+            return
+        # follow-up state is system data: written as superuser (DESIGN §7)
+        partner.sudo().write(
+            {"debt_status": "promise", "debt_next_action_date": self.promise_date}
+        )
 
     def _debt_open_dispute(self):
         """The disputed invoices leave the ladder until the dispute is resolved."""

@@ -39,6 +39,9 @@ class TestInteractionEffects(InteractionCommon):
             )
         self.assertEqual(promise.promise_state, "open")
         self.assertEqual(promise.amount_due, 1000.0)
+        # the customer shows the promise at once, before any daily run
+        self.assertEqual(self.state().debt_status, "promise")
+        self.assertEqual(self.state().debt_next_action_date, promise.promise_date)
         self.assertEqual(self.run_on(TODAY).debt_status, "promise")
         # held until the promised date plus the grace days
         self.assertEqual(self.run_on(TODAY + timedelta(days=8)).debt_status, "promise")
