@@ -4,13 +4,14 @@ PYTHON ?= python3
 DEV := $(PYTHON) tools/dev.py
 
 .DEFAULT_GOAL := help
-.PHONY: help test lint lint-optional format demo demo-stop demo-reset setup stop clean
+.PHONY: help test bench lint lint-optional format demo demo-stop demo-reset setup stop clean
 
 help:
 	@echo "make test        lint, then the whole test suite (pytest-odoo) on a fresh database"
 	@echo "make demo        demo database served on http://127.0.0.1:8069 (admin / admin)"
 	@echo "make demo-stop   stop the server started by make demo"
 	@echo "make demo-reset  drop the demo database (the next make demo rebuilds it)"
+	@echo "make bench       the benchmarks of README Performance (BENCH_PARTNERS, BENCH_INVOICES)"
 	@echo "make lint        ruff, ruff format --check, pylint-odoo, oca-checks-odoo-module"
 	@echo "make lint-optional  pylint with OCA's optional checks too (never fails)"
 	@echo "make format      ruff check --fix, then ruff format"
@@ -20,6 +21,9 @@ help:
 
 test:
 	@$(DEV) test
+
+bench:
+	@$(DEV) bench
 
 lint:
 	@$(DEV) lint
