@@ -251,11 +251,16 @@ class ResPartner(models.Model):
 
     def action_debt_interactions(self):
         """Smart button: the customer's interactions in the current company."""
-        partner = self.commercial_partner_id
-        partner.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
+        return self._debt_customer_action(
             "account_debt_recovery.debt_recovery_interaction_action"
         )
+
+    def _debt_customer_action(self, xmlid):
+        """``xmlid``'s window action on this customer's records of the
+        current company."""
+        partner = self.commercial_partner_id
+        partner.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
         action["domain"] = [
             ("partner_id", "=", partner.id),
             ("company_id", "=", self.env.company.id),
@@ -314,17 +319,9 @@ class ResPartner(models.Model):
 
     def action_debt_plans(self):
         """Smart button: the customer's payment plans in the current company."""
-        partner = self.commercial_partner_id
-        partner.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
+        return self._debt_customer_action(
             "account_debt_recovery.debt_recovery_plan_action"
         )
-        action["domain"] = [
-            ("partner_id", "=", partner.id),
-            ("company_id", "=", self.env.company.id),
-        ]
-        action["context"] = {"default_partner_id": partner.id}
-        return action
 
     def action_debt_propose_plan(self):
         """Propose a payment plan on the customer's overdue invoices."""
@@ -384,53 +381,46 @@ class ResPartner(models.Model):
         return self.env["debt.recovery.assign.wizard"]._action_open(partners)
 
     def action_debt_approve_escalation(self):
-        self._debt_check_manager()
-        partners = self._debt_commercial_partners()
-        self._debt_check_escalation_proposed(partners)
-        run = self.env["debt.recovery.run"]
-        for partner in partners:
-            run._log(
-                [
-                    {
-                        "partner_id": partner.id,
-                        "event": "escalation_approved",
-                        "channel": "note",
-                        "direction": "internal",
-                        "escalation": partner.debt_escalation,
-                        "automated": False,
-                        "summary": self.env._(
-                            "Escalation approved: %(escalation)s",
-                            escalation=run._escalation_label(partner.debt_escalation),
-                        ),
-                    }
-                ]
-            )
-        partners.sudo().write({"debt_status": "escalated"})
-        return True
+        """Rule 6: a manager approves the proposed escalation (logged)."""
+        return self._debt_decide_escalation(approved=True)
 
     def action_debt_reject_escalation(self):
+        """Rule 6: a manager rejects it; the customer returns to the ladder."""
+        return self._debt_decide_escalation(approved=False)
+
+    def _debt_decide_escalation(self, approved):
         self._debt_check_manager()
         partners = self._debt_commercial_partners()
         self._debt_check_escalation_proposed(partners)
         run = self.env["debt.recovery.run"]
+        entries = []
         for partner in partners:
-            run._log(
-                [
-                    {
-                        "partner_id": partner.id,
-                        "event": "escalation_rejected",
-                        "channel": "note",
-                        "direction": "internal",
-                        "escalation": partner.debt_escalation,
-                        "automated": False,
-                        "summary": self.env._(
-                            "Escalation rejected: %(escalation)s",
-                            escalation=run._escalation_label(partner.debt_escalation),
-                        ),
-                    }
-                ]
+            label = run._escalation_label(partner.debt_escalation)
+            entries.append(
+                {
+                    "partner_id": partner.id,
+                    "event": "escalation_approved"
+                    if approved
+                    else "escalation_rejected",
+                    "channel": "note",
+                    "direction": "internal",
+                    "escalation": partner.debt_escalation,
+                    "automated": False,
+                    "summary": self.env._(
+                        "Escalation approved: %(escalation)s", escalation=label
+                    )
+                    if approved
+                    else self.env._(
+                        "Escalation rejected: %(escalation)s", escalation=label
+                    ),
+                }
             )
-        partners.sudo().write({"debt_status": "overdue", "debt_escalation": False})
+        run._log(entries)
+        # follow-up state is system data: written as superuser after the check
+        if approved:
+            partners.sudo().write({"debt_status": "escalated"})
+        else:
+            partners.sudo().write({"debt_status": "overdue", "debt_escalation": False})
         return True
 
     def _debt_check_manager(self):

@@ -1,5 +1,4 @@
-from odoo import api, fields, models
-from odoo.fields import Command
+from odoo import fields, models
 
 
 class DebtRecoveryAssignWizard(models.TransientModel):
@@ -7,13 +6,8 @@ class DebtRecoveryAssignWizard(models.TransientModel):
 
     _name = "debt.recovery.assign.wizard"
     _description = "Assign a Debt Recovery Collector"
+    _inherit = ["debt.recovery.customers.wizard"]
 
-    partner_ids = fields.Many2many(
-        "res.partner",
-        string="Customers",
-        required=True,
-        domain="['|', ('is_company', '=', True), ('parent_id', '=', False)]",
-    )
     collector_id = fields.Many2one(
         "res.users",
         required=True,
@@ -28,32 +22,6 @@ class DebtRecoveryAssignWizard(models.TransientModel):
         help="Give the customers' open activities of the former collector to "
         "the new one.",
     )
-
-    @api.model
-    def default_get(self, fields_list):
-        values = super().default_get(fields_list)
-        context = self.env.context
-        if (
-            "partner_ids" in fields_list
-            and not values.get("partner_ids")
-            and context.get("active_model") == "res.partner"
-            and context.get("active_ids")
-        ):
-            partners = self.env["res.partner"].browse(context["active_ids"])
-            values["partner_ids"] = [Command.set(partners.commercial_partner_id.ids)]
-        return values
-
-    @api.model
-    def _action_open(self, partners):
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Assign Collector"),
-            "res_model": self._name,
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "new",
-            "context": {"default_partner_ids": [Command.set(partners.ids)]},
-        }
 
     def action_assign(self):
         self.ensure_one()

@@ -1,6 +1,5 @@
-from odoo import api, fields, models
+from odoo import fields, models
 from odoo.exceptions import UserError
-from odoo.fields import Command
 
 # Statuses a pause replaces right away; the others (settled, in a manager's
 # hands, out of the ladder) keep theirs until the next daily run.
@@ -12,41 +11,10 @@ class DebtRecoveryPauseWizard(models.TransientModel):
 
     _name = "debt.recovery.pause.wizard"
     _description = "Pause Debt Recovery"
+    _inherit = ["debt.recovery.customers.wizard"]
 
-    partner_ids = fields.Many2many(
-        "res.partner",
-        string="Customers",
-        required=True,
-        domain="['|', ('is_company', '=', True), ('parent_id', '=', False)]",
-    )
     date_until = fields.Date(string="Pause Until", required=True)
     reason = fields.Char(required=True)
-
-    @api.model
-    def default_get(self, fields_list):
-        values = super().default_get(fields_list)
-        context = self.env.context
-        if (
-            "partner_ids" in fields_list
-            and not values.get("partner_ids")
-            and context.get("active_model") == "res.partner"
-            and context.get("active_ids")
-        ):
-            partners = self.env["res.partner"].browse(context["active_ids"])
-            values["partner_ids"] = [Command.set(partners.commercial_partner_id.ids)]
-        return values
-
-    @api.model
-    def _action_open(self, partners):
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Pause Follow-up"),
-            "res_model": self._name,
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "new",
-            "context": {"default_partner_ids": [Command.set(partners.ids)]},
-        }
 
     def action_pause(self):
         self.ensure_one()
