@@ -423,6 +423,25 @@ class ResPartner(models.Model):
             partners.sudo().write({"debt_status": "overdue", "debt_escalation": False})
         return True
 
+    def write(self, vals):
+        # The follow-up of a customer is the collectors' business: contact
+        # editors outside debt recovery (e.g. billing users) change none of
+        # it, not even over RPC. The run and the wizards write as superuser.
+        if (
+            not self.env.su
+            and any(name.startswith("debt_") for name in vals)
+            and not self.env.user.has_group(
+                "account_debt_recovery.group_debt_recovery_user"
+            )
+        ):
+            raise AccessError(
+                self.env._(
+                    "Only debt recovery collectors and managers can change the "
+                    "follow-up of a customer."
+                )
+            )
+        return super().write(vals)
+
     def _debt_check_manager(self):
         if not self.env.user.has_group(
             "account_debt_recovery.group_debt_recovery_manager"

@@ -154,6 +154,29 @@ class TestSecurity(DebtRecoveryCommon):
         self.billing.group_ids |= self.env.ref(USER)
         self.assertIn(root.id, Menu.with_user(self.billing)._visible_menu_ids())
 
+    def test_contact_editors_cannot_change_the_follow_up(self):
+        """A billing user who may edit contacts still changes none of the
+        follow-up of a customer, even over RPC; a collector's edit works."""
+        self.billing.group_ids |= self.env.ref("base.group_partner_manager")
+        self.collector.group_ids |= self.env.ref("base.group_partner_manager")
+        customer = self.customer.with_company(self.company)
+        for values in (
+            {"debt_excluded": True},
+            {"debt_pause_until": self.TODAY, "debt_pause_reason": "Why not"},
+            {"debt_status": "up_to_date"},
+            {"debt_collector_id": self.billing.id},
+        ):
+            with self.subTest(values=values), self.assertRaises(AccessError):
+                customer.with_user(self.billing).write(values)
+        self.assertFalse(customer.debt_excluded)
+        self.assertFalse(customer.debt_collector_id)
+        # ordinary contact data stays theirs to edit
+        customer.with_user(self.billing).write({"phone": "+32 2 555 01 01"})
+        customer.with_user(self.collector).write(
+            {"debt_collector_id": self.collector.id}
+        )
+        self.assertEqual(customer.debt_collector_id, self.collector)
+
     @freeze_time(DebtRecoveryCommon.TODAY)
     def test_collectors_send_reviewed_reminders_billing_users_cannot(self):
         self.levels[0].execution = "review"
