@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.fields import Domain
 
@@ -101,3 +103,13 @@ class AccountMoveLine(models.Model):
         if not self.date_maturity or self.date_maturity >= today:
             return 0
         return (today - self.date_maturity).days
+
+    def _debt_totals_by_currency(self):
+        """``[(currency, amount due)]`` of these items: each invoice is chased
+        in its own currency (letters, statements)."""
+        totals = defaultdict(float)
+        for line in self:
+            totals[line.currency_id] += line.amount_residual_currency
+        return [
+            (currency, currency.round(amount)) for currency, amount in totals.items()
+        ]

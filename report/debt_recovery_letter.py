@@ -88,7 +88,7 @@ class ReportDebtRecoveryLetter(models.AbstractModel):
                 "days_overdue": {
                     line: line._debt_days_overdue(today) for line in lines
                 },
-                "totals": self._debt_totals(lines),
+                "totals": lines._debt_totals_by_currency(),
                 "total_company": sum(lines.mapped("amount_residual")),
                 "net_total": data["net"].get(partner, (0.0,))[0],
                 "banks": data["banks"],
@@ -166,16 +166,6 @@ class ReportDebtRecoveryLetter(models.AbstractModel):
         for contact in contacts:
             result.setdefault(contact.parent_id, contact)
         return result
-
-    @api.model
-    def _debt_totals(self, lines):
-        """``[(currency, amount due)]``: each invoice is chased in its own currency."""
-        totals = defaultdict(float)
-        for line in lines:
-            totals[line.currency_id] += line.amount_residual_currency
-        return [
-            (currency, currency.round(amount)) for currency, amount in totals.items()
-        ]
 
     @api.model
     def _debt_reference(self, doc):

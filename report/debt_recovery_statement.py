@@ -51,7 +51,7 @@ class ReportDebtRecoveryStatement(models.AbstractModel):
                 "days_overdue": {
                     line: line._debt_days_overdue(today) for line in partner_lines
                 },
-                "totals": self._debt_totals(partner_lines),
+                "totals": partner_lines._debt_totals_by_currency(),
                 "aging": self._debt_aging(partner_lines, today),
                 "balance": company.currency_id.round(
                     sum(partner_lines.mapped("amount_residual"))
@@ -92,13 +92,3 @@ class ReportDebtRecoveryStatement(models.AbstractModel):
                     aging[key] += line.amount_residual
                     break
         return aging
-
-    @api.model
-    def _debt_totals(self, lines):
-        """``[(currency, balance)]`` of the open items, per currency."""
-        totals = defaultdict(float)
-        for line in lines:
-            totals[line.currency_id] += line.amount_residual_currency
-        return [
-            (currency, currency.round(amount)) for currency, amount in totals.items()
-        ]
