@@ -51,11 +51,10 @@ class DebtRecoveryRun(models.AbstractModel):
             figures = run._overdue_figures(company, today)
             candidates = run._candidates(company, today, figures)
             work.extend(
-                (company, figures, ids)
-                for ids in split_every(batch_size, candidates.ids)
+                (company, ids) for ids in split_every(batch_size, candidates.ids)
             )
-        remaining = sum(len(ids) for _company, _figures, ids in work)
-        for company, _figures, ids in work:
+        remaining = sum(len(ids) for _company, ids in work)
+        for company, ids in work:
             run = self.with_company(company)
             batch = run.env["res.partner"].browse(ids).try_lock_for_update()
             # The figures are read again once the batch is locked: a payment
