@@ -116,6 +116,12 @@ class ResPartner(models.Model):
         search="_search_debt_promise_due",
         help="An open promise to pay falls due today or fell due already.",
     )
+    debt_plan_at_risk = fields.Boolean(
+        string="Plan at Risk",
+        compute="_compute_debt_worklist_flags",
+        search="_search_debt_plan_at_risk",
+        help="An instalment of an active payment plan is late.",
+    )
 
     debt_currency_id = fields.Many2one(
         "res.currency",
@@ -184,9 +190,11 @@ class ResPartner(models.Model):
         promises = Interaction.search(
             self._debt_promise_due_domain() + [("partner_id", "in", partners.ids)]
         ).partner_id
+        at_risk = self._debt_plans_at_risk(partners)
         for partner in self:
             partner.debt_letter_to_print = partner.commercial_partner_id in letters
             partner.debt_promise_due = partner.commercial_partner_id in promises
+            partner.debt_plan_at_risk = partner.commercial_partner_id in at_risk
 
     def _debt_search_interactions(self, operator, value, domain):
         if operator != "in":
@@ -203,6 +211,25 @@ class ResPartner(models.Model):
         return self._debt_search_interactions(
             operator, value, self._debt_promise_due_domain()
         )
+
+    @api.model
+    def _debt_plans_at_risk(self, partners=None):
+        """Customers of the current company with a late instalment in an
+        active payment plan (one search)."""
+        domain = [
+            ("plan_id.state", "=", "active"),
+            ("state", "=", "late"),
+            ("company_id", "=", self.env.company.id),
+        ]
+        if partners is not None:
+            domain.append(("plan_id.partner_id", "in", partners.ids))
+        instalments = self.env["debt.recovery.plan.instalment"].search(domain)
+        return instalments.plan_id.partner_id.commercial_partner_id
+
+    def _search_debt_plan_at_risk(self, operator, value):
+        if operator != "in":
+            return NotImplemented
+        return [("commercial_partner_id", "in", self._debt_plans_at_risk().ids)]
 
     @api.depends_context("company")
     def _compute_debt_currency_id(self):

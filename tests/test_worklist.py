@@ -119,6 +119,34 @@ class TestWorklist(DebtRecoveryCommon):
         self.assertTrue(self.state(self.second).debt_promise_due)
         self.assertFalse(self.state().debt_promise_due)
 
+    def test_plans_at_risk(self):
+        """A customer whose active plan has a late instalment is "at risk"."""
+        invoice = self.invoice(900.0, self.days_ago(20))
+        plan = self.env["debt.recovery.plan"].create(
+            {
+                "partner_id": self.customer.id,
+                "invoice_ids": [Command.set(invoice.ids)],
+                "date_start": self.TODAY + timedelta(days=1),
+                "instalment_ids": [
+                    Command.create(
+                        {"due_date": self.TODAY + timedelta(days=1), "amount": 450.0}
+                    ),
+                    Command.create(
+                        {"due_date": self.TODAY + timedelta(days=31), "amount": 450.0}
+                    ),
+                ],
+            }
+        )
+        plan.action_activate()
+        both = [("id", "in", (self.customer | self.second).ids)]
+        self.assertFalse(self.Partner.search([*both, ("debt_plan_at_risk", "=", True)]))
+        with freeze_time(self.TODAY + timedelta(days=3)):
+            self.run_daily()
+            at_risk = self.Partner.search([*both, ("debt_plan_at_risk", "=", True)])
+            self.assertEqual(at_risk, self.customer)
+            self.assertTrue(self.state().debt_plan_at_risk)
+            self.assertFalse(self.state(self.second).debt_plan_at_risk)
+
     # ------------------------------------------------------------------
     # Buttons
     # ------------------------------------------------------------------
