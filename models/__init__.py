@@ -4,6 +4,7 @@ from . import debt_recovery_level
 from . import debt_recovery_policy
 from . import debt_recovery_interaction
 from . import debt_recovery_plan
+from . import debt_recovery_plan_run
 from . import debt_recovery_plan_instalment
 from . import debt_recovery_run
 from . import res_company

@@ -39,7 +39,7 @@ class DebtRecoveryRun(models.AbstractModel):
         today = fields.Date.context_today(self)
         # Payment plans first (DESIGN §4): invoices of a plan broken today are
         # back on the ladder today.
-        self.env["debt.recovery.plan"]._cron_check_plans(today)
+        self.env["debt.recovery.plan.run"]._cron_check_plans(today)
         work = []
         companies = (
             self.env["debt.recovery.policy"]
