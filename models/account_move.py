@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 
 class AccountMove(models.Model):
@@ -32,24 +32,35 @@ class AccountMove(models.Model):
         store=True,
         help="Date of the communication in which the invoice reached its level.",
     )
+    # A dispute or a plan holds an invoice while it is open: derived from
+    # those records, never a flag written on the invoice.
     debt_disputed = fields.Boolean(
         string="Disputed",
-        copy=False,
-        tracking=True,
+        compute="_compute_debt_dispute",
+        store=True,
         help="Disputed invoices leave the follow-up ladder until the dispute "
         "is resolved.",
     )
     debt_dispute_reason = fields.Text(
-        string="Dispute Reason", copy=False, tracking=True
+        string="Dispute Reason", compute="_compute_debt_dispute_reason"
     )
     debt_interaction_count = fields.Integer(
         string="Recovery Interaction Count", compute="_compute_debt_interaction_count"
     )
+    debt_plan_ids = fields.Many2many(
+        "debt.recovery.plan",
+        relation="debt_recovery_plan_account_move_rel",
+        column1="move_id",
+        column2="plan_id",
+        string="Recovery Payment Plans",
+        copy=False,
+        readonly=True,
+    )
     debt_plan_id = fields.Many2one(
         "debt.recovery.plan",
         string="Payment Plan",
-        copy=False,
-        readonly=True,
+        compute="_compute_debt_plan_id",
+        store=True,
         index="btree_not_null",
         help="Active payment plan covering this invoice: it is out of the ladder "
         "while the plan runs.",
@@ -69,13 +80,42 @@ class AccountMove(models.Model):
             move.debt_level_id = top.level_id if top else False
             move.debt_level_date = top.date.date() if top else False
 
+    @api.depends(
+        "debt_interaction_ids.dispute_state",
+        "debt_interaction_ids.resolved_invoice_ids",
+    )
+    def _compute_debt_dispute(self):
+        for move in self:
+            move.debt_disputed = bool(move._debt_open_dispute())
+
+    @api.depends("debt_disputed", "debt_interaction_ids.dispute_reason")
+    def _compute_debt_dispute_reason(self):
+        for move in self:
+            move.debt_dispute_reason = move._debt_open_dispute().dispute_reason
+
+    def _debt_open_dispute(self):
+        """The open dispute that holds this invoice, if any."""
+        self.ensure_one()
+        return self.debt_interaction_ids.filtered(
+            lambda entry: (
+                entry.dispute_state == "open" and self not in entry.resolved_invoice_ids
+            )
+        )[:1]
+
+    @api.depends("debt_plan_ids.state")
+    def _compute_debt_plan_id(self):
+        for move in self:
+            move.debt_plan_id = move.debt_plan_ids.filtered(
+                lambda plan: plan.state == "active"
+            )[:1]
+
     @api.depends("debt_interaction_ids")
     def _compute_debt_interaction_count(self):
         for move in self:
             move.debt_interaction_count = len(move.debt_interaction_ids)
 
     # ------------------------------------------------------------------
-    # Interactions and disputes (DESIGN §3)
+    # Interactions and disputes
     # ------------------------------------------------------------------
     def _debt_customer_invoices(self):
         invoices = self.filtered(
@@ -144,6 +184,36 @@ class AccountMove(models.Model):
             "target": "new",
             "context": {"default_invoice_ids": disputed.ids},
         }
+
+    def write(self, vals):
+        # What debt recovery shows on an invoice is derived from its log, its
+        # disputes and its plans: nobody writes it, whatever their rights.
+        if any(name.startswith("debt_") for name in vals):
+            raise AccessError(
+                self.env._(
+                    "The debt recovery level, dispute and payment plan of an invoice "
+                    "are set by the debt recovery actions only."
+                )
+            )
+        result = super().write(vals)
+        if "payment_state" in vals:  # e.g. blocked: out of the ladder
+            self.line_ids._debt_refresh_followups()
+        return result
+
+    def _post(self, soft=True):
+        posted = super()._post(soft=soft)
+        posted.line_ids._debt_refresh_followups()
+        return posted
+
+    def button_draft(self):
+        result = super().button_draft()
+        self.line_ids._debt_refresh_followups()
+        return result
+
+    def button_cancel(self):
+        result = super().button_cancel()
+        self.line_ids._debt_refresh_followups()
+        return result
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_debt_interactions(self):

@@ -9,7 +9,7 @@ class AccountMoveLine(models.Model):
 
     @api.model
     def _debt_open_receivable_domain(self, company):
-        """Posted, open receivable items of ``company`` (DESIGN §1)."""
+        """The unit of debt: posted, open receivable items of ``company``."""
         return Domain(
             [
                 ("company_id", "=", company.id),
@@ -22,44 +22,47 @@ class AccountMoveLine(models.Model):
         )
 
     @api.model
-    def _debt_eligible_overdue_domain(self, company, today=None):
-        """Open receivable items that the ladder may chase today.
-
-        Overdue (positive residual, due before today), minus what core already
-        excludes (``no_followup`` items, ``blocked`` invoices) and what the
-        addon excludes (disputed invoices, invoices covered by an active
-        payment plan).
-        """
+    def _debt_overdue_domain(self, company, today=None):
+        """Overdue items under follow-up: open receivable items due before
+        ``today`` with something to pay, minus what core excludes from
+        follow-ups (``no_followup`` items, ``blocked`` invoices)."""
         today = today or fields.Date.context_today(self)
+        return self._debt_open_receivable_domain(company) & Domain(
+            [
+                ("amount_residual", ">", 0),
+                ("date_maturity", "<", today),
+                ("no_followup", "=", False),
+                ("move_id.payment_state", "!=", "blocked"),
+            ]
+        )
+
+    @api.model
+    def _debt_eligible_overdue_domain(self, company, today=None):
+        """Overdue items that the ladder chases: minus what the addon
+        excludes (disputed invoices, invoices covered by an active payment
+        plan)."""
         return (
-            self._debt_open_receivable_domain(company)
-            & Domain(
-                [
-                    ("amount_residual", ">", 0),
-                    ("date_maturity", "<", today),
-                    ("no_followup", "=", False),
-                    ("move_id.payment_state", "!=", "blocked"),
-                ]
-            )
+            self._debt_overdue_domain(company, today)
             & self._debt_ladder_exclusion_domain()
         )
 
     @api.model
     def _debt_ladder_exclusion_domain(self):
         """Items the addon keeps out of the ladder: disputed invoices and
-        invoices covered by an active payment plan (rule 5)."""
+        invoices covered by an active payment plan."""
         return Domain("move_id.debt_disputed", "=", False) & Domain(
             "move_id.debt_plan_id", "=", False
         )
 
     @api.model
-    def _debt_overdue_by_partner(self, company, partners=None, today=None):
-        """Overdue figures per commercial partner, in company currency.
+    def _debt_figures(self, company, partners=None, today=None):
+        """The figures of each customer's follow-up, in company currency:
+        ``{commercial_partner: {overdue_amount, chased_amount, oldest_due_date,
+        chased_since}}`` for the customers with something overdue.
 
-        Two aggregate queries whatever the number of partners. Returns
-        ``{commercial_partner: (amount, oldest_due_date)}`` for partners that
-        owe something overdue once their unallocated credits (credit notes,
-        payments) are deducted (DESIGN §1: net balance <= 0, nothing chased).
+        Unallocated credit notes and payments reduce what is owed: when they
+        cover the overdue items, nothing is overdue and nothing is chased.
+        Three aggregate queries whatever the number of customers.
         """
         partner_domain = Domain.TRUE
         if partners is not None:
@@ -70,21 +73,30 @@ class AccountMoveLine(models.Model):
             )
         group_by = ["partner_id.commercial_partner_id"]
         overdue = self._read_group(
-            self._debt_eligible_overdue_domain(company, today) & partner_domain,
+            self._debt_overdue_domain(company, today) & partner_domain,
             groupby=group_by,
             aggregates=["amount_residual:sum", "date_maturity:min"],
         )
         if not overdue:
             return {}
+        owing = Domain(
+            "partner_id.commercial_partner_id",
+            "in",
+            [partner.id for partner, _amount, _date in overdue],
+        )
+        chased = {
+            partner: (amount, since)
+            for partner, amount, since in self._read_group(
+                self._debt_eligible_overdue_domain(company, today) & owing,
+                groupby=group_by,
+                aggregates=["amount_residual:sum", "date_maturity:min"],
+            )
+        }
         credits = dict(
             self._read_group(
                 self._debt_open_receivable_domain(company)
                 & Domain("amount_residual", "<", 0)
-                & Domain(
-                    "partner_id.commercial_partner_id",
-                    "in",
-                    [partner.id for partner, _amount, _date in overdue],
-                ),
+                & owing,
                 groupby=group_by,
                 aggregates=["amount_residual:sum"],
             )
@@ -92,9 +104,54 @@ class AccountMoveLine(models.Model):
         currency = company.currency_id
         result = {}
         for partner, amount, oldest in overdue:
-            amount = currency.round(amount + credits.get(partner, 0.0))
-            if currency.compare_amounts(amount, 0.0) > 0:
-                result[partner] = (amount, oldest)
+            credit = credits.get(partner, 0.0)
+            chased_amount, since = chased.get(partner, (0.0, False))
+            overdue_amount = max(currency.round(amount + credit), 0.0)
+            if currency.is_zero(overdue_amount):
+                continue
+            chased_amount = max(currency.round(chased_amount + credit), 0.0)
+            result[partner] = {
+                "overdue_amount": overdue_amount,
+                "chased_amount": chased_amount,
+                "oldest_due_date": oldest,
+                "chased_since": since if not currency.is_zero(chased_amount) else False,
+            }
+        return result
+
+    @api.model
+    def _debt_lines_by_partner(self, domain):
+        """The items of ``domain`` per commercial partner, oldest first, in
+        one search; reading an invoice field of one customer's items reads it
+        for all (one prefetch set)."""
+        lines = self.search(domain, order="date_maturity, id")
+        ids_by_partner = defaultdict(list)
+        for line in lines:
+            ids_by_partner[line.partner_id.commercial_partner_id].append(line.id)
+        result = defaultdict(lambda: self.browse())
+        for partner, line_ids in ids_by_partner.items():
+            result[partner] = self.browse(line_ids).with_prefetch(lines._prefetch_ids)
+        return result
+
+    def _debt_refresh_followups(self):
+        """The receivable items of these lines changed (posted, paid,
+        cancelled, excluded): refresh the follow-ups of their customers."""
+        receivable = self.filtered(
+            lambda line: (
+                line.partner_id and line.account_id.account_type == "asset_receivable"
+            )
+        )
+        for company in receivable.company_id:
+            partners = receivable.filtered(
+                lambda line, c=company: line.company_id == c
+            ).partner_id.commercial_partner_id
+            self.env["debt.recovery.followup"].sudo()._refresh_customers(
+                partners, company
+            )
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "no_followup" in vals:
+            self._debt_refresh_followups()
         return result
 
     def _debt_days_overdue(self, today=None):
@@ -106,7 +163,7 @@ class AccountMoveLine(models.Model):
 
     def _debt_totals_by_currency(self):
         """``[(currency, amount due)]`` of these items: each invoice is chased
-        in its own currency (letters, statements)."""
+        in its own currency (letters, emails, statements)."""
         totals = defaultdict(float)
         for line in self:
             totals[line.currency_id] += line.amount_residual_currency

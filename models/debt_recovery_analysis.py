@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.tools import SQL, drop_view_if_exists
 
-from .res_partner import STATUSES
+from .debt_recovery_followup import STATUSES
 
 # Keys sort in the order of the buckets: the graph and the pivot show them
 # oldest last without an extra ordering column.
@@ -47,10 +47,8 @@ class DebtRecoveryAnalysis(models.Model):
 
     @api.model
     def _table_query_sql(self):
-        """Open posted receivable items (DESIGN §1); the company-dependent
-        follow-up state of the commercial partner is read from its jsonb
-        columns, keyed by the company id as text."""
-        company_key = SQL("aml.company_id::text")
+        """Open posted receivable items with the follow-up of their customer
+        in their company."""
         return SQL(
             """
             SELECT
@@ -59,9 +57,9 @@ class DebtRecoveryAnalysis(models.Model):
                 aml.company_id AS company_id,
                 company.currency_id AS currency_id,
                 partner.id AS partner_id,
-                (partner.debt_collector_id ->> %(key)s)::integer AS collector_id,
-                (partner.debt_level_id ->> %(key)s)::integer AS level_id,
-                COALESCE(partner.debt_status ->> %(key)s, 'up_to_date') AS status,
+                followup.collector_id AS collector_id,
+                followup.level_id AS level_id,
+                COALESCE(followup.status, 'up_to_date') AS status,
                 aml.move_id AS move_id,
                 aml.date_maturity AS date_maturity,
                 GREATEST(CURRENT_DATE - aml.date_maturity, 0) AS days_overdue,
@@ -83,12 +81,14 @@ class DebtRecoveryAnalysis(models.Model):
             JOIN res_partner line_partner ON line_partner.id = aml.partner_id
             JOIN res_partner partner
                 ON partner.id = line_partner.commercial_partner_id
+            LEFT JOIN debt_recovery_followup followup
+                ON followup.partner_id = partner.id
+                AND followup.company_id = aml.company_id
             WHERE aml.parent_state = 'posted'
                 AND account.account_type = 'asset_receivable'
                 AND NOT aml.reconciled
                 AND aml.amount_residual != 0
-            """,
-            key=company_key,
+            """
         )
 
     def init(self):

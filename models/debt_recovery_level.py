@@ -156,3 +156,11 @@ class DebtRecoveryLevel(models.Model):
         is empty)."""
         self.ensure_one()
         return not other or self._ladder_key() > other._ladder_key()
+
+
+def escalation_label(env, escalation):
+    """The label of an escalation kind, in the user's language."""
+    selection = dict(
+        env["debt.recovery.level"]._fields["escalation"]._description_selection(env)
+    )
+    return selection.get(escalation, escalation or "")

@@ -7,6 +7,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools.misc import format_date
 
+from .debt_recovery_workflow import check_workflow
+
 FREQUENCIES = [
     ("weekly", "Weekly"),
     ("fortnightly", "Fortnightly"),
@@ -22,7 +24,7 @@ STATES = [
 # Fields that make the schedule: only a draft plan's schedule may change.
 SCHEDULE_FIELDS = {"plan_id", "sequence", "due_date", "amount"}
 # What the daily run records: nobody else writes it.
-RUN_FIELDS = {"date_late", "date_missed", "reminder_date"}
+RUN_FIELDS = frozenset({"date_late", "date_missed", "reminder_date"})
 MAX_INSTALMENTS = 120
 
 
@@ -163,18 +165,30 @@ class DebtRecoveryPlanInstalment(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            check_workflow(
+                self,
+                vals,
+                RUN_FIELDS,
+                self.env._(
+                    "The reminders, late and missed dates of instalments are "
+                    "recorded by the daily run."
+                ),
+            )
         instalments = super().create(vals_list)
         instalments.plan_id._check_draft_for_changes()
         return instalments
 
     def write(self, vals):
-        if RUN_FIELDS.intersection(vals) and not self.env.su:
-            self.plan_id._check_manager(
-                self.env._(
-                    "The reminders, late and missed dates of instalments are "
-                    "recorded by the daily run."
-                )
-            )
+        check_workflow(
+            self,
+            vals,
+            RUN_FIELDS,
+            self.env._(
+                "The reminders, late and missed dates of instalments are "
+                "recorded by the daily run."
+            ),
+        )
         if SCHEDULE_FIELDS.intersection(vals):
             self.plan_id._check_draft_for_changes()
         result = super().write(vals)

@@ -103,11 +103,15 @@ class DebtRecoveryPolicy(models.Model):
                 )
 
     def _compute_partner_count(self):
-        partners = self.env["res.partner"].with_context(active_test=False)
+        counts = dict(
+            self.env["debt.recovery.followup"]._read_group(
+                [("policy_id", "in", self.ids)],
+                groupby=["policy_id"],
+                aggregates=["__count"],
+            )
+        )
         for policy in self:
-            policy.partner_count = partners.with_company(
-                policy.company_id
-            ).search_count([("debt_policy_id", "=", policy.id)])
+            policy.partner_count = counts.get(policy, 0)
 
     def _first_level(self):
         self.ensure_one()

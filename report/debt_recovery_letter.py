@@ -67,7 +67,7 @@ class ReportDebtRecoveryLetter(models.AbstractModel):
             data = company_data[company]
             lines = data["lines"][partner]
             lang = partner.lang or self.env.lang or "en_US"
-            level = level or partner.with_company(company)._debt_policy()._first_level()
+            level = level or data["policies"][partner]._first_level()
             tone = level.tone or "courteous"
             contact = data["contacts"].get(partner, partner)
             letters[doc.id] = {
@@ -90,7 +90,7 @@ class ReportDebtRecoveryLetter(models.AbstractModel):
                 },
                 "totals": lines._debt_totals_by_currency(),
                 "total_company": sum(lines.mapped("amount_residual")),
-                "net_total": data["net"].get(partner, (0.0,))[0],
+                "net_total": data["net"].get(partner, {}).get("chased_amount", 0.0),
                 "banks": data["banks"],
                 "collector": data["collectors"].get(partner),
             }
@@ -125,36 +125,24 @@ class ReportDebtRecoveryLetter(models.AbstractModel):
     def _debt_company_data(self, company, partners, today):
         """Everything the letters of ``company`` need, read in one go."""
         partners = partners.with_company(company)
-        return {
-            "lines": self._debt_lines_by_partner(partners, company, today),
-            "net": self.env["account.move.line"]
+        AML = self.env["account.move.line"].with_company(company)
+        followups = (
+            self.env["debt.recovery.followup"]
             .with_company(company)
-            ._debt_overdue_by_partner(company, partners=partners, today=today),
-            "contacts": self._debt_invoice_contacts(partners),
-            "banks": company._debt_bank_accounts(),
-            "collectors": {partner: partner._debt_collector() for partner in partners},
-        }
-
-    @api.model
-    def _debt_lines_by_partner(self, partners, company, today):
-        """The overdue items each letter lists, oldest first: those the daily
-        run already read (context key ``debt_recovery_lines``, see
-        ``res.partner._debt_overdue_lines``), else one search for all."""
-        AML = self.env["account.move.line"]
-        known = dict(self.env.context.get("debt_recovery_lines") or ())
-        if all(partner.id in known for partner in partners):
-            lines = AML.browse(
-                [line_id for partner in partners for line_id in known[partner.id]]
-            )
-        else:
-            lines = AML.with_company(company).search(
+            ._for_partners(partners, company)
+        )
+        policies = followups._policies()
+        return {
+            "lines": AML._debt_lines_by_partner(
                 AML._debt_eligible_overdue_domain(company, today)
                 & Domain("partner_id.commercial_partner_id", "in", partners.ids)
-            )
-        result = defaultdict(lambda: AML)
-        for line in lines.sorted(lambda line: (line.date_maturity, line.id)):
-            result[line.partner_id.commercial_partner_id] |= line
-        return result
+            ),
+            "net": AML._debt_figures(company, partners, today),
+            "contacts": self._debt_invoice_contacts(partners),
+            "banks": company._debt_bank_accounts(),
+            "collectors": {f.partner_id: f._collector() for f in followups},
+            "policies": {f.partner_id: policy for f, policy in policies.items()},
+        }
 
     @api.model
     def _debt_invoice_contacts(self, partners):
@@ -230,9 +218,9 @@ class ReportDebtRecoveryLetter(models.AbstractModel):
 
 
 class ReportDebtRecoveryLevelLetter(models.AbstractModel):
-    """The letter of a customer at a level: the one its email carries, or a
-    letter printed from the customer's form. The level comes from the report
-    data (``level_id``), else it is the customer's current level."""
+    """The letter of a follow-up at a level: the one its email carries, or a
+    letter printed from the customer. The level comes from the report data
+    (``level_id``), else it is the follow-up's current level."""
 
     _name = "report.account_debt_recovery.report_debt_recovery_level_letter"
     _inherit = "report.account_debt_recovery.report_debt_recovery_letter"
@@ -240,34 +228,34 @@ class ReportDebtRecoveryLevelLetter(models.AbstractModel):
 
     @api.model
     def _get_report_values(self, docids, data=None):
-        partners = self.env["res.partner"].browse(docids)
-        company = self.env.company
+        followups = self.env["debt.recovery.followup"].browse(docids)
         level = self.env["debt.recovery.level"].browse((data or {}).get("level_id"))
         requests = [
             (
-                partner,
-                partner,
-                company,
-                level or partner.with_company(company).debt_level_id,
+                followup,
+                followup.partner_id,
+                followup.company_id,
+                level or followup.level_id,
             )
-            for partner in partners
+            for followup in followups
         ]
         return {
             "doc_ids": docids,
-            "doc_model": "res.partner",
-            "docs": partners,
+            "doc_model": "debt.recovery.followup",
+            "docs": followups,
             "letters": self._debt_letters(requests),
         }
 
     @api.model
-    def _debt_render_attachments(self, partners, level):
-        """The letter of each customer at ``level`` as a PDF attachment,
-        rendered in one report call for the whole batch: ``{partner: attachment}``."""
+    def _debt_render_attachments(self, followups, level):
+        """The letter of each follow-up at ``level`` as a PDF attachment,
+        rendered in one report call for the whole batch:
+        ``{followup: attachment}``."""
         report = self.env.ref(LEVEL_LETTER_REPORT)
         Report = self.env["ir.actions.report"].with_company(self.env.company)
         data = {"level_id": level.id}
         rendered, report_format = Report._pre_render_qweb_pdf(
-            report, partners.ids, data=data
+            report, followups.ids, data=data
         )
         if report_format == "pdf":
             contents = {
@@ -275,25 +263,30 @@ class ReportDebtRecoveryLevelLetter(models.AbstractModel):
                 for res_id, stream in rendered.items()
                 if res_id and stream["stream"]
             }
-            for partner in partners.filtered(lambda p: p.id not in contents):
+            for followup in followups.filtered(lambda f: f.id not in contents):
                 # the PDF could not be split per customer: render this one alone
-                alone = Report._pre_render_qweb_pdf(report, partner.ids, data=data)[0]
-                contents[partner.id] = alone[partner.id]["stream"].getvalue()
+                alone = Report._pre_render_qweb_pdf(report, followup.ids, data=data)[0]
+                contents[followup.id] = alone[followup.id]["stream"].getvalue()
         else:  # tests without PDF rendering: HTML, as core does for mail templates
-            contents = dict.fromkeys(partners.ids, rendered)
-        attachments = self.env["ir.attachment"].create(
-            [
-                {
-                    "name": self._debt_letter_filename(level, partner),
-                    "raw": contents[partner.id],
-                    "mimetype": "application/pdf",
-                    "res_model": "res.partner",
-                    "res_id": partner.id,
-                }
-                for partner in partners
-            ]
+            contents = dict.fromkeys(followups.ids, rendered)
+        # the letters are the system's documents, whoever sends them
+        attachments = (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "name": self._debt_letter_filename(level, followup.partner_id),
+                        "raw": contents[followup.id],
+                        "mimetype": "application/pdf",
+                        "res_model": followup._name,
+                        "res_id": followup.id,
+                    }
+                    for followup in followups
+                ]
+            )
         )
-        return dict(zip(partners, attachments, strict=True))
+        return dict(zip(followups, attachments, strict=True))
 
     @api.model
     def _debt_letter_filename(self, level, partner):

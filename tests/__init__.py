@@ -17,3 +17,5 @@ from . import test_analysis
 from . import test_security
 from . import test_robustness
 from . import test_tour
+from . import test_concurrent_runs
+from . import test_followup_ownership

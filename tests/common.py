@@ -96,9 +96,35 @@ class DebtRecoveryCommon(AccountTestInvoicingCommon):
             {"min_days_between_contacts": 0, "max_contacts_per_week": 50}
         )
 
-    @staticmethod
-    def set_collector(partner, user):
-        partner.debt_collector_id = user
+    def followup(self, partner=None, company=None):
+        """The follow-up of ``partner`` (the customer) in ``company``."""
+        return self.env["debt.recovery.followup"]._for_partners(
+            partner or self.customer, company or self.company
+        )
+
+    def set_collector(self, partner, user, company=None):
+        self.followup(partner, company)._assign(user)
+
+    def set_state(self, partner=None, company=None, **vals):
+        """Put a follow-up in a given state (a fixture, as a past run left it)."""
+        followup = self.followup(partner, company)
+        followup._write_state(vals)
+        return followup
+
+    def dispute(self, invoices, reason="Goods damaged"):
+        """The customer disputes ``invoices`` (logged as a collector would)."""
+        return self.env["debt.recovery.interaction"].create(
+            {
+                "partner_id": invoices.commercial_partner_id.id,
+                "company_id": invoices.company_id.id,
+                "channel": "phone",
+                "direction": "inbound",
+                "outcome": "dispute",
+                "dispute_reason": reason,
+                "summary": "Dispute",
+                "invoice_ids": [Command.set(invoices.ids)],
+            }
+        )
 
     @staticmethod
     def link(records):

@@ -65,7 +65,9 @@ class LetterCommon(DebtRecoveryCommon):
                 "ref": "C-1001",
             }
         )
-        cls.customer.with_company(cls.company).debt_collector_id = cls.collector
+        cls.env["debt.recovery.followup"]._for_partners(
+            cls.customer, cls.company
+        )._assign(cls.collector)
         cls.inv_old = cls.invoice(
             1000.0, cls.days_ago(80), payment_reference="RF18 5390 0754 7034"
         )
@@ -85,22 +87,28 @@ class LetterCommon(DebtRecoveryCommon):
                 ("move_type", "=", "out_invoice"),
             ]
         )
-        run = self.env["debt.recovery.run"].with_company(level.company_id)
-        return run._log(
-            [
-                {
-                    "partner_id": partner.id,
-                    "event": "level",
-                    "channel": "letter",
-                    "direction": "outbound",
-                    "level_id": level.id,
-                    "letter_state": "to_print",
-                    "summary": level.name,
-                    "invoice_ids": self.link(invoices),
-                    "amount_due": sum(invoices.mapped("amount_residual_signed")),
-                }
-            ]
-        ).with_env(self.env)
+        followup = self.env["debt.recovery.followup"]._for_partners(
+            partner, level.company_id
+        )
+        return (
+            self.env["debt.recovery.interaction"]
+            ._log(
+                [
+                    {
+                        "followup_id": followup.id,
+                        "event": "level",
+                        "channel": "letter",
+                        "direction": "outbound",
+                        "level_id": level.id,
+                        "letter_state": "to_print",
+                        "summary": level.name,
+                        "invoice_ids": self.link(invoices),
+                        "amount_due": sum(invoices.mapped("amount_residual_signed")),
+                    }
+                ]
+            )
+            .with_env(self.env)
+        )
 
     def money(self, amount, currency):
         return format_amount(self.env, amount, currency).replace("\xa0", " ")

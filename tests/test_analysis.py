@@ -8,7 +8,7 @@ from .common import DebtRecoveryCommon
 
 @tagged("post_install", "-at_install")
 class TestAnalysis(DebtRecoveryCommon):
-    """The Analysis graph and pivot (DESIGN §6): open receivables by age
+    """The Analysis graph and pivot: open receivables by age
     bucket, level, status, collector and company. The SQL view ages items
     against the database's current date, so this data set is not frozen."""
 
@@ -39,9 +39,13 @@ class TestAnalysis(DebtRecoveryCommon):
             company_id=cls.company.id,
             company_ids=[Command.set(cls.company.ids)],
         )
-        customer = cls.customer.with_company(cls.company)
-        customer.write({"debt_status": "to_review", "debt_level_id": cls.levels[1].id})
-        customer.debt_collector_id = cls.collector
+        followup = cls.env["debt.recovery.followup"]._for_partners(
+            cls.customer, cls.company
+        )
+        followup._write_state(
+            {"pending_level_id": cls.levels[2].id, "level_id": cls.levels[1].id}
+        )
+        followup._assign(cls.collector)
         cls.Analysis = cls.env["debt.recovery.analysis"]
         cls.partners = cls.customer | cls.second
 
@@ -68,10 +72,11 @@ class TestAnalysis(DebtRecoveryCommon):
         overdue = self.sums([("is_overdue", "=", True)], "partner_id")
         self.assertEqual(overdue, {self.customer: 1255.0, self.second: 70.0})
 
-    def test_follow_up_state_comes_from_the_company_dependent_columns(self):
+    def test_follow_up_state_comes_from_the_follow_up_of_each_company(self):
+        # the second customer is overdue as soon as its invoice is posted
         self.assertEqual(
             self.sums([("is_overdue", "=", True)], "status"),
-            {"to_review": 1255.0, "up_to_date": 70.0},
+            {"to_review": 1255.0, "overdue": 70.0},
         )
         by_level = self.sums([("is_overdue", "=", True)], "level_id")
         self.assertEqual(by_level[self.levels[1]], 1255.0)
@@ -88,7 +93,7 @@ class TestAnalysis(DebtRecoveryCommon):
         rows = self.Analysis.search([("partner_id", "=", self.customer.id)])
         in_other = rows.filtered(lambda row: row.company_id == other["company"])
         self.assertEqual(in_other.residual, 900.0)
-        self.assertEqual(in_other.status, "up_to_date", "state is per company")
+        self.assertEqual(in_other.status, "overdue", "state is per company")
         self.assertFalse(in_other.level_id)
         seen = self.Analysis.with_user(self.collector).search(
             [("partner_id", "=", self.customer.id)]

@@ -9,7 +9,7 @@ from .common import DebtRecoveryCommon
 
 @tagged("post_install", "-at_install")
 class TestDailyRun(DebtRecoveryCommon):
-    """The scheduled action of DESIGN.md §5."""
+    """The scheduled action that runs every day."""
 
     def test_default_ladder_is_installed_per_company(self):
         self.assertTrue(self.policy.is_default)
@@ -40,7 +40,7 @@ class TestDailyRun(DebtRecoveryCommon):
         self.assertEqual(interaction.direction, "outbound")
         self.assertEqual(interaction.amount_due, 1234.0)
         self.assertEqual(interaction.invoice_ids, invoice)
-        self.assertEqual(self.state().debt_last_contact_date, self.TODAY)
+        self.assertEqual(self.state().debt_last_contact_date.date(), self.TODAY)
 
     @freeze_time(DebtRecoveryCommon.TODAY)
     def test_rerun_on_the_same_day_changes_nothing(self):
@@ -136,7 +136,7 @@ class TestDailyRun(DebtRecoveryCommon):
         collector = self.env["res.users"].create(
             {"name": "Carla Collector", "login": "carla_c"}
         )
-        self.customer.with_company(self.company).debt_collector_id = collector
+        self.set_collector(self.customer, collector)
         self.invoice(1000.0, self.days_ago(30))
         self.levels[0].write(
             {
@@ -147,7 +147,7 @@ class TestDailyRun(DebtRecoveryCommon):
             }
         )
         self.run_daily()
-        activity = self.customer.activity_ids
+        activity = self.followup().activity_ids
         self.assertEqual(activity.user_id, collector)
         self.assertEqual(activity.summary, "Call about the overdue balance")
         self.assertEqual(activity.date_deadline, self.TODAY + timedelta(days=2))
@@ -171,10 +171,11 @@ class TestDailyRun(DebtRecoveryCommon):
 
     @freeze_time(DebtRecoveryCommon.TODAY)
     def test_excluded_partner_is_not_chased(self):
-        self.customer.with_company(self.company).debt_excluded = True
+        self.followup()._exclude("Handled by the group's treasury")
         self.invoice(1000.0, self.days_ago(40))
         self.run_daily()
-        self.assertFalse(self.interactions())
+        self.assertFalse(self.interactions(event="level"))
+        self.assertEqual(self.state().debt_status, "excluded")
 
     @freeze_time(DebtRecoveryCommon.TODAY)
     def test_one_partner_owing_two_companies_follows_each_ladder(self):
@@ -217,7 +218,5 @@ class TestDailyRun(DebtRecoveryCommon):
         self.run_daily()
         levels = partners.with_company(self.company).mapped("debt_level_id")
         self.assertEqual(levels, self.levels[0])
-        self.assertEqual(
-            set(partners.with_company(self.company).mapped("debt_last_run_date")),
-            {self.TODAY},
-        )
+        followups = self.env["debt.recovery.followup"]._for_partners(partners)
+        self.assertEqual(set(followups.mapped("last_evaluation_date")), {self.TODAY})

@@ -13,7 +13,7 @@ TODAY = InteractionCommon.TODAY
 @tagged("post_install", "-at_install")
 class TestInteractionEffects(InteractionCommon):
     """Logging a promise, a dispute, an agreed plan or a wrong contact has the
-    effect it names (DESIGN §3), checked by the real daily run."""
+    effect it names, checked by the real daily run."""
 
     @classmethod
     def setUpClass(cls):
@@ -139,7 +139,8 @@ class TestInteractionEffects(InteractionCommon):
         self.assertEqual(
             self.levels_sent().invoice_ids, other, "only the other invoice"
         )
-        self.assertEqual(partner.debt_overdue_amount, 200.0)
+        self.assertEqual(partner.debt_chased_amount, 200.0)
+        self.assertEqual(partner.debt_overdue_amount, 1200.0, "the dispute is owed")
         self.pay(other, payment_date=TODAY)
         self.assertEqual(self.run_on(TODAY + timedelta(days=1)).debt_status, "disputed")
 
@@ -220,7 +221,7 @@ class TestInteractionEffects(InteractionCommon):
         self.set_collector(self.customer.with_company(self.company), self.manager)
         self.invoice(1000.0, self.days_ago(30))
         self.log(outcome="wrong_contact", summary="Number belongs to a bakery")
-        activity = self.customer.activity_ids
+        activity = self.followup().activity_ids
         self.assertEqual(len(activity), 1)
         self.assertEqual(
             activity.activity_type_id, self.env.ref("mail.mail_activity_data_todo")

@@ -10,7 +10,7 @@ TODAY = InteractionCommon.TODAY
 
 @tagged("post_install", "-at_install")
 class TestInteractionIntegrity(InteractionCommon):
-    """The log is the evidence file (DESIGN §3): automated entries cannot be
+    """The log is the evidence file: automated entries cannot be
     changed, manual ones only corrected by a manager, and nothing disappears
     silently."""
 

@@ -15,7 +15,7 @@ TODAY = InteractionCommon.TODAY
 
 @tagged("post_install", "-at_install")
 class TestInteractionRecording(InteractionCommon):
-    """Who logs what, from where (DESIGN §3): the run, collectors from the
+    """Who logs what, from where: the run, collectors from the
     partner, the invoice and the worklist, and customers' emails."""
 
     def wizard_form(self, action, user=None):

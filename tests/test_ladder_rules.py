@@ -10,7 +10,7 @@ from .common import DebtRecoveryCommon
 
 @tagged("post_install", "-at_install")
 class TestLadderRules(DebtRecoveryCommon):
-    """One test per escalation rule of DESIGN.md §2, on the default ladder:
+    """One test per escalation rule, on the default ladder:
     courteous email at 7 days, firm email + call at 21, formal letter at 45,
     final notice proposing an agency at 75."""
 
@@ -115,7 +115,7 @@ class TestLadderRules(DebtRecoveryCommon):
 
     def test_rule5_disputed_invoices_are_excluded(self):
         invoice = self.invoice(1000.0, self.days_ago(30))
-        invoice.write({"debt_disputed": True, "debt_dispute_reason": "Goods damaged"})
+        self.dispute(invoice)
         partner = self.run_on(self.TODAY)
         self.assertFalse(partner.debt_level_id)
         self.assertEqual(partner.debt_status, "disputed")
@@ -127,23 +127,20 @@ class TestLadderRules(DebtRecoveryCommon):
         plan = self.env["debt.recovery.plan"].create(
             {"partner_id": self.customer.id, "invoice_ids": self.link(invoice)}
         )
-        plan.write({"state": "active"})
-        plan._cover_invoices()
+        plan._write_status({"state": "active"})
         partner = self.run_on(self.TODAY)
-        self.assertEqual(partner.debt_overdue_amount, 200.0)
+        # the planned invoice is still owed, but only the other one is chased
+        self.assertEqual(partner.debt_overdue_amount, 1200.0)
+        self.assertEqual(partner.debt_chased_amount, 200.0)
         self.assertEqual(self.level_interactions().invoice_ids, other)
-        other.payment_state = "blocked"
+        other.write({"payment_state": "blocked"})
         self.run_on(self.TODAY + timedelta(days=1))
         self.assertEqual(self.state().debt_status, "plan")
 
     def test_rule5_paused_partner_is_not_contacted(self):
         self.invoice(1000.0, self.days_ago(30))
-        self.customer.with_company(self.company).write(
-            {
-                "debt_pause_until": self.TODAY + timedelta(days=5),
-                "debt_pause_reason": "Owner in hospital",
-            }
-        )
+        with freeze_time(self.TODAY):
+            self.followup()._pause(self.TODAY + timedelta(days=5), "Owner in hospital")
         partner = self.run_on(self.TODAY)
         self.assertEqual(partner.debt_status, "paused")
         self.assertFalse(self.level_interactions())
@@ -226,7 +223,7 @@ class TestLadderRules(DebtRecoveryCommon):
         self.assertEqual(partner.debt_status, "escalation_proposed")
         partner.action_debt_reject_escalation()
         self.assertEqual(partner.debt_status, "overdue")
-        self.assertFalse(partner.debt_escalation)
+        self.assertEqual(partner.debt_escalation_state, "rejected")
         self.assertTrue(self.interactions(event="escalation_rejected"))
 
     def test_rule7_settled_partner_is_up_to_date_and_starts_again_at_level_one(self):

@@ -159,7 +159,7 @@ class TestLetters(LetterCommon):
     def test_level_letter_of_a_customer(self):
         """The letter an email carries: the customer's letter at a level."""
         text = self.render(
-            LEVEL_LETTER_REPORT, self.customer, data={"level_id": self.levels[3].id}
+            LEVEL_LETTER_REPORT, self.followup(), data={"level_id": self.levels[3].id}
         )
         self.assert_overdue_content(text)
         self.assertIn("Final notice before collection", text)
@@ -386,14 +386,23 @@ class TestLetters(LetterCommon):
         other_invoice = self.invoice(640.0, self.days_ago(90), partner=other)
         final = self.levels[3]
         self.assertTrue(final.attach_letter)
-        run = self.env["debt.recovery.run"].with_company(self.company)
-        lines = run._overdue_lines_by_partner(
-            self.customer | other, self.company, self.TODAY
+        AML = self.env["account.move.line"]
+        lines = AML._debt_lines_by_partner(
+            AML._debt_eligible_overdue_domain(self.company, self.TODAY)
         )
-        steps = [
-            (self.customer, final, lines[self.customer], 2250.5),
-            (other, final, lines[other], 640.0),
-        ]
+        followups = self.env["debt.recovery.followup"]._for_partners(
+            self.customer | other
+        )
+        steps = {
+            followup: {
+                "level": final,
+                "lines": lines[followup.partner_id],
+                "amount": amount,
+                "policy": self.policy,
+            }
+            for followup, amount in zip(followups, (2250.5, 640.0), strict=True)
+        }
+        dispatch = self.env["debt.recovery.dispatch"]
         self.setup_pdf_rendering()
         with (
             self.allow_pdf_render(),
@@ -403,9 +412,10 @@ class TestLetters(LetterCommon):
                 wraps=ir_actions_report._run_wkhtmltopdf,
             ) as wkhtmltopdf,
         ):
-            run.with_context(force_report_rendering=True)._execute_steps(
-                steps, self.TODAY, automated=True
-            )
+            done, failed = dispatch.with_context(
+                force_report_rendering=True
+            )._run_levels(steps, self.TODAY)
+            followups._record_steps(done, failed, self.TODAY, automated=True)
         self.assertEqual(wkhtmltopdf.call_count, 1)
         for partner, own, foreign in (
             (self.customer, self.inv_old, other_invoice),

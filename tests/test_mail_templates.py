@@ -99,7 +99,7 @@ class TestMailTemplates(LetterCommon):
         self.assertIn("final notice before collection", self.render("final", "subject"))
 
     def test_without_collector_the_company_signs(self):
-        self.customer.with_company(self.company).debt_collector_id = False
+        self.followup()._assign(self.env["res.users"])
         text = self.render("courteous")
         self.assertNotIn("Colette", text)
         self.assert_contains(

@@ -9,7 +9,7 @@ from .common import DebtRecoveryCommon
 @tagged("post_install", "-at_install")
 @freeze_time(DebtRecoveryCommon.TODAY)
 class TestOverdueFigures(DebtRecoveryCommon):
-    """What the customer owes, overdue, per company (DESIGN §1)."""
+    """What the customer owes, overdue, per company."""
 
     def test_overdue_total_and_oldest_days(self):
         self.invoice(1000.0, self.days_ago(40))

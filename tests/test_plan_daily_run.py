@@ -11,7 +11,7 @@ from .plan_common import PlanCommon
 @tagged("post_install", "-at_install")
 class TestPlanDailyRun(PlanCommon):
     """A running plan: payments allocated to instalments, reminders before
-    each due date, late, missed and broken, completed (DESIGN §4, §5).
+    each due date, late, missed and broken, completed.
 
     TODAY is 2 March 2026; the plans below cover one invoice of 1,000 overdue
     for 30 days, in 4 monthly instalments of 250 due on the 12th (March to

@@ -24,7 +24,7 @@ class TestPlanLifecycle(PlanCommon):
         recent = self.invoice(600.0, self.days_ago(10))
         self.invoice(300.0, self.TODAY + timedelta(days=10))  # not overdue yet
         disputed = self.invoice(200.0, self.days_ago(30))
-        disputed.debt_disputed = True
+        self.dispute(disputed)
         wizard = self.propose()
         self.assertEqual(wizard.invoice_ids, old | recent)
         self.assertEqual(wizard.amount_total, 1000.0)
@@ -332,7 +332,7 @@ class TestPlanLifecycle(PlanCommon):
         self.assertEqual(invoice.debt_plan_id, plan)
         self.assertFalse(other.debt_plan_id)
         self.assertEqual(
-            self.state().debt_overdue_amount, 300.0, "the plan's invoice left"
+            self.state().debt_chased_amount, 300.0, "the plan's invoice left"
         )
         logged = self.interactions(event="plan_activated")
         self.assertEqual(logged.invoice_ids, invoice)
@@ -368,9 +368,10 @@ class TestPlanLifecycle(PlanCommon):
         plan = self.make_plan(invoice, activate=False)
         as_collector = plan.with_user(self.collector)
         as_collector.notes = "<p>Customer asked for the 12th</p>"
-        for values in ({"state": "active"}, {"date_end": self.TODAY}):
-            with self.assertRaisesRegex(AccessError, "change the status"):
-                as_collector.write(values)
+        for user in (self.collector, self.env.user):  # managers neither
+            for values in ({"state": "active"}, {"date_end": self.TODAY}):
+                with self.assertRaisesRegex(AccessError, "changes only through"):
+                    plan.with_user(user).write(values)
         with self.assertRaisesRegex(AccessError, "recorded by the daily run"):
             as_collector.instalment_ids[0].date_late = self.TODAY
         self.assertEqual(plan.state, "draft")

@@ -19,7 +19,7 @@ PROPERTY_SETTINGS = settings(
 
 @tagged("post_install", "-at_install")
 class TestPlanSchedule(PlanCommon):
-    """The schedule arithmetic of a payment plan (DESIGN §4): amounts rounded
+    """The schedule arithmetic of a payment plan: amounts rounded
     to the currency, the last instalment takes the remainder, due dates by
     frequency, and the wizard's validation messages."""
 

@@ -75,7 +75,7 @@ class TestPolicyConfig(DebtRecoveryCommon):
         )
         partner = self.customer.with_company(self.company)
         self.assertEqual(partner._debt_policy(), self.policy)
-        partner.debt_policy_id = gentle
+        partner._debt_followup()._set_policy(gentle)
         self.assertEqual(partner._debt_policy(), gentle)
         self.assertEqual(self.contact.with_company(self.company)._debt_policy(), gentle)
         self.assertEqual(gentle.partner_count, 1)

@@ -208,10 +208,10 @@ class TestRobustness(DebtRecoveryCommon):
         # the time budget runs out after the first batch of two
         with patch.object(Cron, "_commit_progress", return_value=0):
             self.cron_run()._cron_daily(batch_size=2)
-        evaluated = partners.with_company(self.company).filtered(
-            lambda partner: partner.debt_last_run_date == TODAY
+        evaluated = self.env["debt.recovery.followup"].search(
+            [("partner_id", "in", partners.ids), ("last_evaluation_date", "=", TODAY)]
         )
-        self.assertEqual(evaluated, partners[:2])
+        self.assertEqual(evaluated.partner_id, partners[:2])
         self.assertEqual(self.levels_sent(partners).partner_id, partners[:2])
         self.run_daily()  # the rerun
         sent = self.levels_sent(partners)
@@ -230,17 +230,17 @@ class TestRobustness(DebtRecoveryCommon):
         self.set_levels_auto()
         partners = self.customers(3)
         busy = partners[1]
-        Partner = type(self.env["res.partner"])
-        lock = Partner.try_lock_for_update
+        Followup = type(self.env["debt.recovery.followup"])
+        lock = Followup.try_lock_for_update
 
         def held_by_the_other_run(records, **kwargs):
             # the other run holds the row lock of ``busy``: SKIP LOCKED skips it
-            return lock(records - busy, **kwargs)
+            return lock(records.filtered(lambda f: f.partner_id != busy), **kwargs)
 
-        with patch.object(Partner, "try_lock_for_update", held_by_the_other_run):
+        with patch.object(Followup, "try_lock_for_update", held_by_the_other_run):
             self.run_daily()
         self.assertEqual(self.levels_sent(partners).partner_id, partners - busy)
-        self.assertFalse(busy.with_company(self.company).debt_last_run_date)
+        self.assertFalse(self.followup(busy).last_evaluation_date)
         # the next run (here: the same day) evaluates it, and only it
         self.run_daily()
         sent = self.levels_sent(partners)
@@ -252,18 +252,20 @@ class TestRobustness(DebtRecoveryCommon):
         self.set_levels_auto()
         invoice = self.invoice(1000.0, self.days_ago(30))
         others = self.customers(1)
-        Partner = type(self.env["res.partner"])
+        Followup = type(self.env["debt.recovery.followup"])
         Cron = type(self.env["ir.cron"])
-        lock = Partner.try_lock_for_update
+        lock = Followup.try_lock_for_update
+        paying = []
 
         def lock_then_pay(records, **kwargs):
             locked = lock(records, **kwargs)
-            if invoice.payment_state == "not_paid":
+            if not paying:
+                paying.append(True)
                 self.pay(invoice)  # committed by the cashier just now
             return locked
 
         with (
-            patch.object(Partner, "try_lock_for_update", lock_then_pay),
+            patch.object(Followup, "try_lock_for_update", lock_then_pay),
             patch.object(Cron, "_commit_progress", return_value=float("inf")),
         ):
             self.cron_run()._cron_daily()

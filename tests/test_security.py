@@ -1,4 +1,4 @@
-"""Roles and companies (DESIGN §7): nobody sees or changes what is not theirs.
+"""Roles and companies: nobody sees or changes what is not theirs.
 
 Covered elsewhere, not repeated here:
 
@@ -155,27 +155,33 @@ class TestSecurity(DebtRecoveryCommon):
         self.assertIn(root.id, Menu.with_user(self.billing)._visible_menu_ids())
 
     def test_contact_editors_cannot_change_the_follow_up(self):
-        """A billing user who may edit contacts still changes none of the
-        follow-up of a customer, even over RPC; a collector's edit works."""
+        """Neither a billing user nor a collector who may edit contacts changes
+        a customer's follow-up by writing on the contact, even over RPC; the
+        follow-up's own action does it, and logs it."""
         self.billing.group_ids |= self.env.ref("base.group_partner_manager")
         self.collector.group_ids |= self.env.ref("base.group_partner_manager")
         customer = self.customer.with_company(self.company)
-        for values in (
-            {"debt_excluded": True},
-            {"debt_pause_until": self.TODAY, "debt_pause_reason": "Why not"},
-            {"debt_status": "up_to_date"},
-            {"debt_collector_id": self.billing.id},
-        ):
-            with self.subTest(values=values), self.assertRaises(AccessError):
-                customer.with_user(self.billing).write(values)
+        for user in (self.billing, self.collector):
+            for values in (
+                {"debt_excluded": True},
+                {"debt_pause_until": self.TODAY, "debt_pause_reason": "Why not"},
+                {"debt_status": "escalated"},
+                {"debt_level_id": self.levels[3].id},
+                {"debt_pending_level_id": False},
+                {"debt_collector_id": self.billing.id},
+            ):
+                with (
+                    self.subTest(user=user.login, values=values),
+                    self.assertRaises(AccessError),
+                ):
+                    customer.with_user(user).write(values)
         self.assertFalse(customer.debt_excluded)
         self.assertFalse(customer.debt_collector_id)
         # ordinary contact data stays theirs to edit
         customer.with_user(self.billing).write({"phone": "+32 2 555 01 01"})
-        customer.with_user(self.collector).write(
-            {"debt_collector_id": self.collector.id}
-        )
-        self.assertEqual(customer.debt_collector_id, self.collector)
+        self.followup().with_user(self.collector)._assign(self.collector)
+        self.assertEqual(self.state().debt_collector_id, self.collector)
+        self.assertTrue(self.interactions(event="assigned"))
 
     @freeze_time(DebtRecoveryCommon.TODAY)
     def test_collectors_send_reviewed_reminders_billing_users_cannot(self):
@@ -204,9 +210,7 @@ class TestSecurity(DebtRecoveryCommon):
 
     def test_collectors_do_not_configure_nor_decide_escalations(self):
         partner = self.customer.with_company(self.company)
-        partner.sudo().write(
-            {"debt_status": "escalation_proposed", "debt_escalation": "agency"}
-        )
+        self.set_state(escalation="agency", escalation_state="proposed")
         form = (
             self.env["res.partner"]
             .with_user(self.collector)
@@ -246,6 +250,7 @@ class TestSecurity(DebtRecoveryCommon):
         self.assertEqual(len(self.policy.level_ids), level_count)
 
     def test_managers_and_accounting_managers_configure_and_decide(self):
+        self.invoice(1000.0, self.days_ago(30))
         cases = (
             (self.manager, "approve", "escalated", 201),
             (self.accountant, "reject", "overdue", 202),
@@ -263,9 +268,7 @@ class TestSecurity(DebtRecoveryCommon):
                 )
                 self.assertEqual(level.company_id, self.company)
                 partner = self.customer.with_company(self.company)
-                partner.sudo().write(
-                    {"debt_status": "escalation_proposed", "debt_escalation": "legal"}
-                )
+                self.set_state(escalation="legal", escalation_state="proposed")
                 action = f"action_debt_{decision}_escalation"
                 getattr(partner.with_user(user), action)()
                 self.assertEqual(partner.debt_status, status)

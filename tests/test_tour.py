@@ -3,7 +3,7 @@ from odoo.tests import HttpCase, tagged
 
 @tagged("post_install", "-at_install")
 class TestTour(HttpCase):
-    """In a real browser: worklist → customer → promise to pay → history."""
+    """In a real browser: worklist → follow-up → promise to pay → history."""
 
     def test_promise_tour(self):
         company = self.env.ref("base.main_company")
@@ -13,11 +13,12 @@ class TestTour(HttpCase):
             .with_company(company)
             .create({"name": "Tour Payer", "is_company": True})
         )
-        partner.write(
+        self.env["debt.recovery.followup"]._for_partners(partner, company)._write_state(
             {
-                "debt_status": "overdue",
-                "debt_level_id": policy.level_ids.sorted()[:1].id,
-                "debt_priority": 1000.0,
+                "level_id": policy.level_ids.sorted()[:1].id,
+                "chased_amount": 1000.0,
+                "overdue_amount": 1000.0,
+                "priority": 1000.0,
             }
         )
         self.start_tour(

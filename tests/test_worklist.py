@@ -13,8 +13,9 @@ from .common import DebtRecoveryCommon
 @freeze_time(DebtRecoveryCommon.TODAY)
 @tagged("post_install", "-at_install")
 class TestWorklist(DebtRecoveryCommon):
-    """The collectors' worklist (DESIGN §6): its order, its views and the
-    buttons it offers on a row and on a selection."""
+    """The collectors' worklist (follow-ups of companies and individuals):
+    its order, its views and the buttons it offers on a row and on a
+    selection."""
 
     @classmethod
     def setUpClass(cls):
@@ -30,17 +31,19 @@ class TestWorklist(DebtRecoveryCommon):
             company_ids=[Command.set(cls.company.ids)],
         )
         cls.Partner = cls.env["res.partner"]
+        cls.Followup = cls.env["debt.recovery.followup"]
 
     def worklist(self, domain=(), user=None):
-        action = self.env.ref("account_debt_recovery.res_partner_action_debt_worklist")
-        view = self.env.ref("account_debt_recovery.res_partner_view_list_debt_worklist")
-        Partner = self.Partner.with_user(user or self.env.user)
-        order = Partner.get_views([(view.id, "list")])["views"]["list"]["arch"]
-        self.assertIn('default_order="debt_priority desc"', order)
-        return Partner.search(
-            [*literal_eval(action.domain), *domain],
-            order="debt_priority desc, id",
+        """The customers on the worklist, in its order."""
+        action = self.env.ref(
+            "account_debt_recovery.debt_recovery_followup_action_worklist"
         )
+        Followup = self.Followup.with_user(user or self.env.user)
+        order = Followup.get_views([(False, "list")])["views"]["list"]["arch"]
+        self.assertIn('default_order="priority desc"', order)
+        return Followup.search(
+            [*literal_eval(action.domain), *domain], order="priority desc, id"
+        ).partner_id
 
     # ------------------------------------------------------------------
     # Order
@@ -52,8 +55,34 @@ class TestWorklist(DebtRecoveryCommon):
         customer, second = self.state(), self.state(self.second)
         self.assertEqual(customer.debt_priority, 1000.0 * 10)
         self.assertEqual(second.debt_priority, 300.0 * 50)
-        worklist = self.worklist([("id", "in", (self.customer | self.second).ids)])
+        worklist = self.worklist(
+            [("partner_id", "in", (self.customer | self.second).ids)]
+        )
         self.assertEqual(worklist.ids, [self.second.id, self.customer.id])
+
+    def test_individuals_and_what_is_disputed_or_planned_are_on_the_worklist(self):
+        """A private customer is followed like a company, and the worklist
+        shows everything overdue, disputed and planned invoices included."""
+        person = self.Partner.create({"name": "Jo Private", "email": "jo@example.com"})
+        self.invoice(250.0, self.days_ago(12), partner=person)
+        disputed = self.invoice(30000.0, self.days_ago(40))
+        planned = self.invoice(250.0, self.days_ago(35))
+        self.dispute(disputed)
+        plan = self.env["debt.recovery.plan"].create(
+            {"partner_id": self.customer.id, "invoice_ids": self.link(planned)}
+        )
+        plan._write_status({"state": "active"})
+        plan.followup_id._refresh_figures()
+        self.run_daily()
+        self.assertEqual(
+            self.worklist([("partner_id", "in", (person | self.customer).ids)]),
+            self.customer | person,
+        )
+        followup = self.followup()
+        self.assertEqual(followup.status, "plan")
+        self.assertEqual(followup.overdue_amount, 30250.0)
+        self.assertEqual(followup.overdue_days, 40)
+        self.assertEqual(self.followup(person).status, "overdue")
 
     def test_priority_falls_to_zero_when_settled(self):
         invoice = self.invoice(1000.0, self.days_ago(10))
@@ -76,16 +105,18 @@ class TestWorklist(DebtRecoveryCommon):
     # Views
     # ------------------------------------------------------------------
     def test_views_of_the_worklist_load(self):
-        action = self.env.ref("account_debt_recovery.res_partner_action_debt_worklist")
+        action = self.env.ref(
+            "account_debt_recovery.debt_recovery_followup_action_worklist"
+        )
         self.assertEqual(action.view_mode, "list,kanban,form,activity")
-        views = self.Partner.with_user(self.collector).get_views(
-            [(view.view_id.id, view.view_mode) for view in action.view_ids]
+        views = self.Followup.with_user(self.collector).get_views(
+            [(False, mode) for mode in action.view_mode.split(",")]
             + [(action.search_view_id.id, "search")]
         )["views"]
-        self.assertIn('default_group_by="debt_level_id"', views["kanban"]["arch"])
-        self.assertIn("debt_level_color", views["kanban"]["arch"])
+        self.assertIn('default_group_by="status"', views["kanban"]["arch"])
+        self.assertIn("level_color", views["kanban"]["arch"])
         self.assertIn("activity", views)
-        for name in ("debt_mine", "debt_unassigned", "debt_to_review", "debt_paused"):
+        for name in ("mine", "unassigned", "to_review", "paused", "failed"):
             self.assertIn(f'name="{name}"', views["search"]["arch"])
 
     def test_level_colour_follows_its_tone(self):
@@ -93,17 +124,17 @@ class TestWorklist(DebtRecoveryCommon):
         self.assertEqual(colours, {"courteous": 10, "firm": 3, "formal": 2, "final": 1})
         self.invoice(1000.0, self.days_ago(10))
         self.run_daily()
-        self.assertEqual(self.state().debt_level_color, 10)
+        self.assertEqual(self.followup().level_color, 10)
 
     def test_filters(self):
         self.invoice(1000.0, self.days_ago(10))
         self.invoice(500.0, self.days_ago(10), partner=self.second)
         self.run_daily()
         self.set_collector(self.customer, self.collector)
-        both = [("id", "in", (self.customer | self.second).ids)]
-        mine = self.worklist([*both, ("debt_collector_id", "=", self.collector.id)])
+        both = [("partner_id", "in", (self.customer | self.second).ids)]
+        mine = self.worklist([*both, ("collector_id", "=", self.collector.id)])
         self.assertEqual(mine, self.customer)
-        unassigned = self.worklist([*both, ("debt_collector_id", "=", False)])
+        unassigned = self.worklist([*both, ("collector_id", "=", False)])
         self.assertEqual(unassigned, self.second)
         self.env["debt.recovery.interaction"].create(
             {
@@ -114,10 +145,10 @@ class TestWorklist(DebtRecoveryCommon):
                 "summary": "Pays today",
             }
         )
-        promises = self.worklist([*both, ("debt_promise_due", "=", True)])
+        promises = self.worklist([*both, ("promise_due", "=", True)])
         self.assertEqual(promises, self.second)
-        self.assertTrue(self.state(self.second).debt_promise_due)
-        self.assertFalse(self.state().debt_promise_due)
+        self.assertTrue(self.followup(self.second).promise_due)
+        self.assertFalse(self.followup().promise_due)
 
     def test_plans_at_risk(self):
         """A customer whose active plan has a late instalment is "at risk"."""
@@ -138,14 +169,14 @@ class TestWorklist(DebtRecoveryCommon):
             }
         )
         plan.action_activate()
-        both = [("id", "in", (self.customer | self.second).ids)]
-        self.assertFalse(self.Partner.search([*both, ("debt_plan_at_risk", "=", True)]))
+        both = [("partner_id", "in", (self.customer | self.second).ids)]
+        self.assertFalse(self.worklist([*both, ("plan_at_risk", "=", True)]))
         with freeze_time(self.TODAY + timedelta(days=3)):
             self.run_daily()
-            at_risk = self.Partner.search([*both, ("debt_plan_at_risk", "=", True)])
+            at_risk = self.worklist([*both, ("plan_at_risk", "=", True)])
             self.assertEqual(at_risk, self.customer)
-            self.assertTrue(self.state().debt_plan_at_risk)
-            self.assertFalse(self.state(self.second).debt_plan_at_risk)
+            self.assertTrue(self.followup().plan_at_risk)
+            self.assertFalse(self.followup(self.second).plan_at_risk)
 
     # ------------------------------------------------------------------
     # Buttons
@@ -204,7 +235,7 @@ class TestWorklist(DebtRecoveryCommon):
             groups="account_debt_recovery.group_debt_recovery_user",
         )
         self.set_collector(self.customer, former)
-        activity = self.customer.activity_schedule(
+        activity = self.followup().activity_schedule(
             "mail.mail_activity_data_call", user_id=former.id
         )
         action = (self.customer | self.second).action_debt_assign_collector()

@@ -19,7 +19,7 @@ AS_OF = DebtRecoveryCommon.TODAY - timedelta(days=10)  # 2026-02-20
 @tagged("post_install", "-at_install")
 @freeze_time(DebtRecoveryCommon.TODAY)
 class TestXlsxExport(DebtRecoveryCommon):
-    """The accountants' workbook (DESIGN §6): amounts as they stood at the end
+    """The accountants' workbook: amounts as they stood at the end
     of the as-of date, read back cell by cell."""
 
     @classmethod
@@ -251,9 +251,7 @@ class TestXlsxExport(DebtRecoveryCommon):
         self.assertEqual(today["Bad Payer"]["Total Due"], 150.0 + 500.0 + 300.0 + 700.0)
 
     def test_items_cells_are_typed_and_flag_what_the_ladder_skips(self):
-        self.inv_recent.write(
-            {"debt_disputed": True, "debt_dispute_reason": "Wrong price"}
-        )
+        self.dispute(self.inv_recent, "Wrong price")
         self.inv_future.line_ids.filtered(
             lambda line: line.account_id.account_type == "asset_receivable"
         ).no_followup = True
@@ -360,13 +358,13 @@ class TestXlsxExport(DebtRecoveryCommon):
             groups="account_debt_recovery.group_debt_recovery_user",
         )
         self.set_collector(self.second.with_company(self.company), collector)
-        self.second.with_company(self.company).write(
-            {"debt_level_id": self.levels[0].id, "debt_status": "overdue"}
-        )
+        self.set_state(self.second, level_id=self.levels[0].id)
+        with freeze_time(self.TODAY):
+            self.followup(self.second)._pause(self.TODAY + timedelta(days=30), "Audit")
         cases = {
             "collector_ids": [Command.set(collector.ids)],
             "level_ids": [Command.set(self.levels[0].ids)],
-            "status": "overdue",
+            "status": "paused",
         }
         for field_name, value in cases.items():
             with self.subTest(filter=field_name):

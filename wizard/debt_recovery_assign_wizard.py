@@ -25,15 +25,5 @@ class DebtRecoveryAssignWizard(models.TransientModel):
 
     def action_assign(self):
         self.ensure_one()
-        # Collectors may not edit contacts; the collector is follow-up state
-        # of the current company (company-dependent), set through this wizard.
-        partners = self.partner_ids.commercial_partner_id.sudo()
-        if self.reassign_activities:
-            for partner in partners:
-                former = partner.debt_collector_id
-                if former and former != self.collector_id:
-                    partner.activity_ids.filtered(
-                        lambda activity, user=former: activity.user_id == user
-                    ).write({"user_id": self.collector_id.id})
-        partners.write({"debt_collector_id": self.collector_id.id})
+        self._followups()._assign(self.collector_id, self.reassign_activities)
         return {"type": "ir.actions.act_window_close"}

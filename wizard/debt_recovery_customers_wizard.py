@@ -22,15 +22,22 @@ class DebtRecoveryCustomersWizard(models.AbstractModel):
         if (
             "partner_ids" in fields_list
             and not values.get("partner_ids")
-            and context.get("active_model") == "res.partner"
+            and context.get("active_model") in ("res.partner", "debt.recovery.followup")
             and context.get("active_ids")
         ):
-            partners = self.env["res.partner"].browse(context["active_ids"])
+            records = self.env[context["active_model"]].browse(context["active_ids"])
+            partners = records.partner_id if records._name != "res.partner" else records
             values["partner_ids"] = [Command.set(partners.commercial_partner_id.ids)]
         return values
 
+    def _followups(self):
+        """The follow-ups of the selected customers in the current company."""
+        return self.env["debt.recovery.followup"]._for_partners(self.partner_ids)
+
     @api.model
-    def _action_open(self, partners):
+    def _action_open(self, records):
+        """The wizard on ``records`` (customers or follow-ups)."""
+        partners = records.partner_id if records._name != "res.partner" else records
         return {
             "type": "ir.actions.act_window",
             "name": self._description,

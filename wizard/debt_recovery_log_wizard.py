@@ -97,9 +97,11 @@ class DebtRecoveryLogWizard(models.TransientModel):
 
     @api.depends("partner_id", "company_id")
     def _compute_amount_due(self):
+        AML = self.env["account.move.line"]
         for wizard in self:
-            partner = wizard.partner_id.with_company(wizard.company_id)
-            wizard.amount_due = partner.debt_overdue_amount
+            partner = wizard.partner_id.commercial_partner_id
+            figures = AML._debt_figures(wizard.company_id, partner) if partner else {}
+            wizard.amount_due = figures.get(partner, {}).get("chased_amount", 0.0)
 
     @api.depends("partner_id")
     def _compute_available_message_ids(self):

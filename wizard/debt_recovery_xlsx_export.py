@@ -18,7 +18,7 @@ from .debt_recovery_xlsx_workbook import DebtRecoveryWorkbook
 
 
 class DebtRecoveryXlsxExport(models.TransientModel):
-    """The state of recovery for the accountants, in one workbook (DESIGN §6).
+    """The state of recovery for the accountants, in one workbook.
 
     Amounts are those of the end of the as-of date; the follow-up state
     (collector, level, status, flags, plans) is the current one. Each sheet is

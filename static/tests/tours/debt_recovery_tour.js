@@ -1,23 +1,18 @@
 import { registry } from "@web/core/registry";
 
-// A collector opens the worklist, opens a customer, logs a promise to pay
-// and sees it in the customer's Debt Recovery history.
+// A collector opens the worklist, opens a customer's follow-up, logs a
+// promise to pay and sees it in the history and the status.
 registry.category("web_tour.tours").add("account_debt_recovery_promise_tour", {
     url: "/odoo/debt-recovery",
     steps: () => [
         {
-            content: "Open the customer from the worklist",
-            trigger: ".o_list_view .o_data_row td[name=name]:contains('Tour Payer')",
-            run: "click",
-        },
-        {
-            content: "Open the Debt Recovery tab",
-            trigger: ".o_form_view .o_notebook a.nav-link[name=debt_recovery]",
+            content: "Open the customer's follow-up from the worklist",
+            trigger: ".o_list_view .o_data_row td[name=partner_id]:contains('Tour Payer')",
             run: "click",
         },
         {
             content: "Log a call",
-            trigger: ".o_form_view button[name=action_debt_log_interaction]",
+            trigger: ".o_form_view button[name=action_log_interaction]",
             run: "click",
         },
         {
@@ -48,12 +43,12 @@ registry.category("web_tour.tours").add("account_debt_recovery_promise_tour", {
         {
             content: "The promise is in the customer's history",
             trigger:
-                "body:not(:has(.modal)) .o_form_view div[name=debt_interaction_ids] " +
+                "body:not(:has(.modal)) .o_form_view div[name=interaction_ids] " +
                 ".o_data_row:contains('Will pay by transfer'):contains('Promise to Pay')",
         },
         {
-            content: "The customer shows its promise at once",
-            trigger: ".o_form_view .o_field_widget[name=debt_status]:contains('Promise to Pay')",
+            content: "The follow-up shows its promise at once",
+            trigger: ".o_form_view .o_field_widget[name=status]:contains('Promise to Pay')",
         },
     ],
 });

@@ -4,12 +4,17 @@ from odoo import api, fields, models
 from odoo.fields import Domain
 from odoo.tools import format_date
 
+from .debt_recovery_workflow import workflow
 
-class DebtRecoveryPlanRun(models.AbstractModel):
-    """The daily checks of payment plans (DESIGN §4 and §5), called by the
-    daily run before the ladder: set-based, idempotent on a rerun."""
 
-    _name = "debt.recovery.plan.run"
+class DebtRecoveryPlanMonitor(models.AbstractModel):
+    """The daily checks of payment plans, called by the daily run before the
+    ladder: completion, late and missed instalments, reminders before each
+    instalment. Set-based and idempotent: a rerun, or a second run at the same
+    time, changes nothing more (each step locks what it changes and checks
+    it again)."""
+
+    _name = "debt.recovery.plan.monitor"
     _description = "Payment Plans Daily Checks"
 
     @api.model
@@ -17,12 +22,21 @@ class DebtRecoveryPlanRun(models.AbstractModel):
         """Called by the daily run before the ladder, so that the invoices of a
         plan broken today are back on the ladder today."""
         today = today or fields.Date.context_today(self)
-        self.env["debt.recovery.plan"].search(
+        paid = self.env["debt.recovery.plan"].search(
             [("state", "=", "active"), ("amount_residual", "<=", 0.0)]
-        )._complete(today)
+        )
+        self._locked(paid, lambda plan: plan.state == "active")._complete(today)
         self._mark_late_instalments(today)
         self._break_missed_instalments(today)
         self._send_instalment_reminders(today)
+
+    @api.model
+    def _locked(self, records, still_due):
+        """``records`` locked by this run, skipping those another run holds,
+        and read again: those ``still_due`` says are still to do."""
+        locked = records.try_lock_for_update(allow_referencing=True)
+        locked.invalidate_recordset()
+        return locked.filtered(still_due)
 
     @api.model
     def _running_instalments(self, domain):
@@ -33,9 +47,12 @@ class DebtRecoveryPlanRun(models.AbstractModel):
     @api.model
     def _mark_late_instalments(self, today):
         """An instalment not fully paid after its due date is late."""
-        self._running_instalments(
+        late = self._running_instalments(
             [("state", "in", ("pending", "partial")), ("due_date", "<", today)]
-        ).write({"date_late": today})
+        )
+        workflow(self._locked(late, lambda inst: not inst.date_late)).write(
+            {"date_late": today}
+        )
 
     @api.model
     def _break_missed_instalments(self, today):
@@ -47,8 +64,10 @@ class DebtRecoveryPlanRun(models.AbstractModel):
         missed = overdue.filtered(
             lambda inst: (today - inst.due_date).days > inst.plan_id.grace_days
         )
-        missed.write({"date_missed": today})
-        missed.plan_id._break(today, missed)
+        plans = self._locked(missed.plan_id, lambda plan: plan.state == "active")
+        missed = missed.filtered(lambda inst: inst.plan_id in plans)
+        workflow(missed).write({"date_missed": today})
+        plans._break(today, missed)
 
     @api.model
     def _send_instalment_reminders(self, today):
@@ -72,52 +91,39 @@ class DebtRecoveryPlanRun(models.AbstractModel):
                 ("due_date", "<=", today + timedelta(days=longest)),
             ]
         )
-        policies = candidates.plan_id._debt_policies()
+        candidates = self._locked(candidates, lambda inst: not inst.reminder_date)
 
         def reminder_due(instalment):
-            days = policies[instalment.plan_id].plan_reminder_days
+            days = instalment.plan_id._policy().plan_reminder_days
             return days > 0 and instalment.due_date - timedelta(days=days) <= today
 
         due = candidates.filtered(reminder_due)
         default_template = self.env.ref(
             "account_debt_recovery.mail_template_debt_recovery_plan_reminder"
         )
-        entries = []
+        notices = {}
         for instalment in due:
             plan = instalment.plan_id
-            template = policies[plan].plan_reminder_template_id or default_template
-            # One email per instalment, threaded on its plan.
-            message, error = plan._queue_mail(
-                template,
-                instalment.id,
-                email_values={"model": plan._name, "res_id": plan.id},
-            )
-            summary = self.env._(
-                "Reminder of the instalment of %(amount)s due on %(date)s (%(plan)s)",
-                amount=plan.currency_id.format(instalment.amount_due),
-                date=format_date(self.env, instalment.due_date),
-                plan=plan.name,
-            )
-            if error:
-                entries.append(
-                    plan._log_values(
-                        "failure",
-                        self.env._(
-                            "%(summary)s could not be sent: %(error)s",
-                            summary=summary,
-                            error=error,
-                        ),
-                    )
-                )
-            else:
-                entries.append(
-                    plan._log_values(
-                        "plan_reminder",
-                        summary,
-                        channel="email",
-                        direction="outbound",
-                        mail_message_id=message.id,
-                    )
-                )
-        due.write({"reminder_date": today})
-        self.env["debt.recovery.run"]._log(entries)
+            notices[instalment] = {
+                "template": plan._policy().plan_reminder_template_id
+                or default_template,
+                "record": instalment,
+                "partner": plan.partner_id,
+                # one email per instalment, threaded on its plan
+                "email_values": {"model": plan._name, "res_id": plan.id},
+                "summary": self.env._(
+                    "Reminder of the instalment of %(amount)s due on %(date)s "
+                    "(%(plan)s)",
+                    amount=plan.currency_id.format(instalment.amount_due),
+                    date=format_date(self.env, instalment.due_date),
+                    plan=plan.name,
+                ),
+            }
+        self.env["debt.recovery.dispatch"]._send_notices(notices)
+        workflow(due).write({"reminder_date": today})
+        self.env["debt.recovery.interaction"]._log(
+            [
+                instalment.plan_id._notice_entry("plan_reminder", data)
+                for instalment, data in notices.items()
+            ]
+        )

@@ -1,0 +1,232 @@
+import logging
+import traceback
+from datetime import timedelta
+
+from odoo import api, models
+from odoo.exceptions import UserError
+from odoo.tools import groupby
+
+_logger = logging.getLogger(__name__)
+
+
+class DebtRecoveryDispatch(models.AbstractModel):
+    """Act: the emails, letters and activities of the levels reached, and the
+    notices of payment plans, with one failure policy. Work travels as one
+    dict per follow-up (``{followup: data}``); what is produced is added to
+    the dict (``mail``, ``letter``), a failure too (``error``), so that one
+    customer's failure never stops the others."""
+
+    _name = "debt.recovery.dispatch"
+    _description = "Debt Recovery Dispatcher"
+
+    @api.model
+    def _run_levels(self, steps, today):
+        """Run the actions of each step's level, once (rule 4).
+
+        ``steps``: ``{followup: {"level", "lines", "amount", ...}}``.
+        Returns ``(done, failed)``, both ``{followup: data}``; a failed data
+        has its ``error`` in words.
+        """
+        for followup, data in steps.items():
+            if data["level"].send_email and not followup.partner_id.email:
+                data["error"] = self.env._(
+                    "%(partner)s has no email address.",
+                    partner=followup.partner_id.display_name,
+                )
+        ready = {f: d for f, d in steps.items() if not d.get("error")}
+        self._isolated(self._run_levels_batch, ready, today)
+        return (
+            {f: d for f, d in steps.items() if not d.get("error")},
+            {f: d for f, d in steps.items() if d.get("error")},
+        )
+
+    @api.model
+    def _isolated(self, method, batch, *args):
+        """Run ``method(batch, *args)`` in one savepoint; if it fails, run it
+        for each item alone so that the failure stays on its item (rolled
+        back, with its error on the item's data)."""
+        if not batch:
+            return
+        try:
+            with self.env.cr.savepoint():
+                method(batch, *args)
+            return
+        except Exception as error:  # noqa: BLE001 - isolated below, item by item
+            _logger.info("Debt recovery: batch failed, retried item by item: %s", error)
+            if len(batch) == 1:
+                (data,) = batch.values()
+                data["error"] = self._error_message(error)
+                _logger.info("Debt recovery: action failed: %s", data["error"])
+                return
+        for key, data in batch.items():
+            data.pop("mail", None)
+            data.pop("letter", None)
+            self._isolated(method, {key: data}, *args)
+
+    @api.model
+    def _run_levels_batch(self, batch, today):
+        for level, items in groupby(batch.items(), key=lambda item: item[1]["level"]):
+            level_batch = dict(items)
+            if level.send_email:
+                if level.attach_letter:
+                    self._render_letters(level, level_batch)
+                self._queue_emails(level, level_batch)
+            if level.schedule_activity:
+                self._schedule_activities(level, level_batch, today)
+
+    # ------------------------------------------------------------------
+    # Emails
+    # ------------------------------------------------------------------
+    @api.model
+    def _queue_emails(self, level, batch):
+        """Queue the level's email for each customer, in its language, with
+        its letter attached when the level says so; the overdue items each
+        email lists are handed to the rendering (``debt_lines_by_customer``)."""
+        followups = self.env["debt.recovery.followup"].union(*batch)
+        partners = followups.partner_id
+        template = level.mail_template_id.with_company(self.env.company)
+        lines = {
+            followup.partner_id.id: data["lines"] for followup, data in batch.items()
+        }
+        mails = self._queue_template(
+            template, partners.ids, add_context={"debt_lines_by_customer": lines}
+        )
+        for followup, data in batch.items():
+            mail = mails[followup.partner_id.id]
+            data["mail"] = mail
+            if data.get("letter"):
+                mail.attachment_ids = [(4, data["letter"].id)]
+
+    @api.model
+    def _queue_template(self, template, res_ids, add_context=None, email_values=None):
+        """``{res_id: mail.mail}``: ``template`` rendered for ``res_ids``,
+        each in its language, with ``add_context`` given to the rendering,
+        and queued."""
+        fields_rendered = ("subject", "body_html", "email_from", "reply_to")
+        values = {res_id: {} for res_id in res_ids}
+        for lang_template, lang_ids in template._classify_per_lang(res_ids).values():
+            for fname in fields_rendered:
+                rendered = lang_template._render_field(
+                    fname, lang_ids, add_context=add_context
+                )
+                for res_id, value in rendered.items():
+                    values[res_id][fname] = value
+            lang_template._generate_template_recipients(
+                lang_ids,
+                {"email_cc", "email_to", "partner_to"},
+                render_results=values,
+            )
+        records = self.env[template.model].browse(res_ids)
+        vals_list = []
+        for record in records:
+            vals = values[record.id]
+            vals_list.append(
+                {
+                    "subject": vals.get("subject"),
+                    "body_html": vals.get("body_html"),
+                    "body": vals.get("body_html"),
+                    "email_from": vals.get("email_from") or None,
+                    "reply_to": vals.get("reply_to") or None,
+                    "email_to": vals.get("email_to"),
+                    "email_cc": vals.get("email_cc"),
+                    "recipient_ids": [
+                        (4, pid) for pid in vals.get("partner_ids") or []
+                    ],
+                    "model": template.model,
+                    "res_id": record.id,
+                    "auto_delete": template.auto_delete,
+                    "mail_server_id": template.mail_server_id.id,
+                    "message_type": "email",
+                    **(email_values or {}),
+                }
+            )
+            if not vals_list[-1]["email_from"]:
+                vals_list[-1].pop("email_from")
+        mails = self.env["mail.mail"].sudo().create(vals_list)
+        return dict(zip(res_ids, mails, strict=True))
+
+    # ------------------------------------------------------------------
+    # Letters and activities
+    # ------------------------------------------------------------------
+    @api.model
+    def _render_letters(self, level, batch):
+        """The letter of each customer at ``level``, rendered once for the
+        whole batch (one report call), stored on ``data["letter"]``."""
+        followups = self.env["debt.recovery.followup"].union(*batch)
+        report = self.env[
+            "report.account_debt_recovery.report_debt_recovery_level_letter"
+        ]
+        letters = report._debt_render_attachments(followups, level)
+        for followup, data in batch.items():
+            data["letter"] = letters[followup]
+
+    @api.model
+    def _schedule_activities(self, level, batch, today):
+        """The level's activity for each customer's collector (or the level's
+        user), created in one go on the follow-ups."""
+        model = self.env["ir.model"]._get_id("debt.recovery.followup")
+        self.env["mail.activity"].sudo().create(
+            [
+                {
+                    "res_model_id": model,
+                    "res_id": followup.id,
+                    "activity_type_id": level.activity_type_id.id,
+                    "summary": level.activity_summary or level.name,
+                    "date_deadline": today + timedelta(days=level.activity_delay_days),
+                    "user_id": (
+                        (
+                            level.activity_user_id
+                            if level.activity_user_mode == "fixed"
+                            else followup._collector()
+                        )
+                        or self.env.user
+                    ).id,
+                }
+                for followup in batch
+            ]
+        )
+
+    # ------------------------------------------------------------------
+    # Notices (payment plans)
+    # ------------------------------------------------------------------
+    @api.model
+    def _send_notices(self, notices):
+        """Queue one email per notice, with the same failure policy as the
+        levels. ``notices``: ``{key: {"template", "record", "partner",
+        "email_values"}}``; each done notice gets its ``mail``, each failed
+        one its ``error``."""
+        for data in notices.values():
+            if not data["partner"].email:
+                data["error"] = self.env._(
+                    "%(partner)s has no email address.",
+                    partner=data["partner"].display_name,
+                )
+        ready = {key: data for key, data in notices.items() if not data.get("error")}
+        self._isolated(self._send_notices_batch, ready)
+        return notices
+
+    @api.model
+    def _send_notices_batch(self, notices):
+        for data in notices.values():
+            record = data["record"]
+            mails = self._queue_template(
+                data["template"].with_company(record.company_id),
+                [record.id],
+                email_values=data.get("email_values"),
+            )
+            data["mail"] = mails[record.id]
+
+    # ------------------------------------------------------------------
+    @api.model
+    def _error_message(self, error):
+        """The cause of a failure in words, short enough for the worklist: a
+        user error's message, else the last line of the underlying error."""
+        cause = error
+        while cause.__cause__ is not None:
+            cause = cause.__cause__
+        if isinstance(cause, UserError):
+            message = cause.args[0] if cause.args else str(cause)
+        else:
+            text = "".join(traceback.format_exception_only(type(cause), cause))
+            message = text.strip().splitlines()[-1] if text.strip() else repr(cause)
+        return " ".join(str(message).split())[:500]

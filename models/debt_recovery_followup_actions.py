@@ -1,0 +1,265 @@
+from odoo import fields, models
+from odoo.exceptions import UserError
+
+from .debt_recovery_roles import check_collector, check_manager
+
+
+class DebtRecoveryFollowup(models.Model):
+    """What collectors and managers do to a follow-up. Each method checks the
+    caller's role on the server, changes the state and logs what it did."""
+
+    _inherit = "debt.recovery.followup"
+
+    # ------------------------------------------------------------------
+    # Buttons
+    # ------------------------------------------------------------------
+    def action_open_customer(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "res.partner",
+            "res_id": self.partner_id.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }
+
+    def action_log_interaction(self):
+        """Log a call (or any contact) with this customer."""
+        followup = self._one_customer(self.env._("Log interactions one at a time."))
+        return self.env["debt.recovery.log.wizard"]._action_open(
+            {
+                "default_partner_id": followup.partner_id.id,
+                "default_company_id": followup.company_id.id,
+            }
+        )
+
+    def action_pause(self):
+        check_collector(self.env)
+        return self.env["debt.recovery.pause.wizard"]._action_open(self._selected())
+
+    def action_assign_collector(self):
+        check_collector(self.env)
+        return self.env["debt.recovery.assign.wizard"]._action_open(self._selected())
+
+    def action_propose_plan(self):
+        followup = self._one_customer(
+            self.env._("Propose payment plans one customer at a time.")
+        )
+        return (
+            self.env["debt.recovery.plan.wizard"]
+            .with_company(followup.company_id)
+            ._action_open(followup.partner_id)
+        )
+
+    def action_send_now(self):
+        """Send the levels waiting for review, exactly as the run would."""
+        check_collector(
+            self.env,
+            self.env._("Only debt recovery collectors can send reviewed reminders."),
+        )
+        waiting = self._selected().filtered("pending_level_id")
+        if not waiting:
+            raise UserError(
+                self.env._(
+                    "None of the selected customers has a reminder awaiting review."
+                )
+            )
+        self.env["debt.recovery.run"]._send_pending(waiting)
+        return True
+
+    def action_approve_escalation(self):
+        """Rule 6: a manager approves the proposed escalation (logged)."""
+        return self._selected()._decide_escalation(approved=True)
+
+    def action_reject_escalation(self):
+        """Rule 6: a manager rejects it; the customer returns to the ladder."""
+        return self._selected()._decide_escalation(approved=False)
+
+    def action_resume(self):
+        """End the pause now."""
+        check_collector(self.env)
+        paused = self._selected().filtered("pause_until")
+        if not paused:
+            raise UserError(self.env._("None of the selected customers is paused."))
+        paused._log_events(
+            "resumed",
+            lambda f: self.env._("Pause ended by %(user)s.", user=self.env.user.name),
+        )
+        for followup in paused:
+            followup._write_state({"pause_until": False, "pause_reason": False})
+        return True
+
+    # ------------------------------------------------------------------
+    # State changes
+    # ------------------------------------------------------------------
+    def _pause(self, until, reason):
+        """Pause the ladder of these customers until a date, for a reason."""
+        check_collector(self.env)
+        reason = (reason or "").strip()
+        if not until or until < fields.Date.context_today(self):
+            raise UserError(self.env._("A pause ends today or later."))
+        if not reason:
+            raise UserError(self.env._("Say why the follow-up is paused."))
+        self._write_state(
+            {"pause_until": until, "pause_reason": reason, "next_action_date": until}
+        )
+        self._log_events(
+            "paused",
+            lambda f: self.env._(
+                "Follow-up paused until %(date)s: %(reason)s", date=until, reason=reason
+            ),
+        )
+        return True
+
+    def _assign(self, collector, reassign_activities=True):
+        """Make ``collector`` the collector of these customers."""
+        check_collector(self.env)
+        if collector.share:
+            raise UserError(
+                self.env._(
+                    "%(user)s is a portal user: a collector works for the company.",
+                    user=collector.name,
+                )
+            )
+        for followup in self:
+            former = followup.collector_id
+            if reassign_activities and former and former != collector:
+                (followup.activity_ids | followup.partner_id.activity_ids).filtered(
+                    lambda activity, user=former: activity.user_id == user
+                ).sudo().write({"user_id": collector.id})
+            followup._write_state({"collector_id": collector.id})
+        self._log_events(
+            "assigned",
+            lambda f: self.env._("Collector: %(user)s", user=collector.name or "-"),
+        )
+        return True
+
+    def _set_policy(self, policy):
+        """Follow these customers with ``policy`` (empty: the company's default).
+        The level reached stays; the next step is the new policy's next level."""
+        check_collector(self.env)
+        for followup in self:
+            if policy and policy.company_id != followup.company_id:
+                raise UserError(
+                    self.env._(
+                        "Policy %(policy)s belongs to %(company)s.",
+                        policy=policy.display_name,
+                        company=policy.company_id.name,
+                    )
+                )
+        changed = self.filtered(lambda f: f.policy_id != policy)
+        for followup in changed:
+            vals = {"policy_id": policy.id}
+            if followup.level_id and followup.level_id.policy_id != (
+                policy or followup._policy_default()
+            ):
+                # the level reached is kept as a position on the new ladder
+                vals["level_id"] = followup._equivalent_level(policy).id
+            followup._write_state(vals)
+        changed._log_events(
+            "policy_changed",
+            lambda f: self.env._("Policy: %(policy)s", policy=f._policy().name or "-"),
+        )
+        return True
+
+    def _exclude(self, reason):
+        """Take these customers off the ladder (managers only)."""
+        check_manager(
+            self.env,
+            self.env._("Only a debt recovery manager can exclude a customer."),
+        )
+        reason = (reason or "").strip()
+        if not reason:
+            raise UserError(self.env._("Say why the customer is excluded."))
+        self._write_state({"excluded": True, "exclusion_reason": reason})
+        self._log_events(
+            "excluded",
+            lambda f: self.env._(
+                "Excluded from debt recovery: %(reason)s", reason=reason
+            ),
+        )
+        return True
+
+    def _include(self):
+        check_manager(
+            self.env,
+            self.env._("Only a debt recovery manager can exclude a customer."),
+        )
+        excluded = self.filtered("excluded")
+        excluded._write_state({"excluded": False, "exclusion_reason": False})
+        excluded._log_events(
+            "included", lambda f: self.env._("Back on the debt recovery ladder.")
+        )
+        return True
+
+    def _decide_escalation(self, approved):
+        check_manager(
+            self.env,
+            self.env._(
+                "Only a debt recovery manager can approve or reject escalations."
+            ),
+        )
+        not_proposed = self.filtered(lambda f: f.escalation_state != "proposed")
+        if not_proposed:
+            raise UserError(
+                self.env._(
+                    "No escalation is awaiting approval for %(partners)s.",
+                    partners=", ".join(not_proposed.partner_id.mapped("display_name")),
+                )
+            )
+        self._refresh_figures()
+        entries = []
+        for followup in self:
+            label = followup._escalation_label()
+            entries.append(
+                followup._event_values(
+                    "escalation_approved" if approved else "escalation_rejected",
+                    self.env._("Escalation approved: %(escalation)s", escalation=label)
+                    if approved
+                    else self.env._(
+                        "Escalation rejected: %(escalation)s", escalation=label
+                    ),
+                    automated=False,
+                    escalation=followup.escalation,
+                )
+            )
+        self.env["debt.recovery.interaction"]._log(entries)
+        self._write_state({"escalation_state": "approved" if approved else "rejected"})
+        return True
+
+    # ------------------------------------------------------------------
+    # Helpers
+    # ------------------------------------------------------------------
+    def _selected(self):
+        if not self:
+            raise UserError(self.env._("Select at least one customer."))
+        return self
+
+    def _one_customer(self, message):
+        if len(self) != 1:
+            raise UserError(message)
+        return self
+
+    def _log_events(self, event, summary):
+        """Log ``event`` on each follow-up; ``summary(followup)`` says it."""
+        self.env["debt.recovery.interaction"]._log(
+            [
+                followup._event_values(event, summary(followup), automated=False)
+                for followup in self
+            ]
+        )
+
+    def _policy_default(self):
+        return (
+            self.env["debt.recovery.policy"]
+            .sudo()
+            ._default_for_company(self.company_id)
+        )
+
+    def _equivalent_level(self, policy):
+        """The level of ``policy`` (or the default one) at the same place on
+        the ladder as the level reached: the highest whose delay is not above
+        it."""
+        self.ensure_one()
+        target = policy or self._policy_default()
+        return target._target_level(self.level_id.days_overdue)

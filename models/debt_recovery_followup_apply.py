@@ -1,0 +1,223 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+
+from .debt_recovery_level import escalation_label
+
+
+class DebtRecoveryFollowup(models.Model):
+    """Applying the ladder's decisions and the results of the actions to the
+    follow-ups: the only writers of the ladder state besides the actions of
+    collectors and managers."""
+
+    _inherit = "debt.recovery.followup"
+
+    def _apply_decisions(self, decisions, today):
+        """Write what the ladder decided (figures, settlement, holds, reviews,
+        ended pauses, expired promises) and log it; return the decisions to
+        act on now (``action == "step"``)."""
+        Interaction = self.env["debt.recovery.interaction"]
+        entries = []
+        promises = {True: Interaction, False: Interaction}
+        steps = {}
+        for followup, decision in decisions.items():
+            vals = followup._figure_vals(decision["figures"], decision["priority"])
+            vals["last_evaluation_date"] = today
+            if decision["resume"]:
+                vals.update(pause_until=False, pause_reason=False)
+                entries.append(
+                    followup._event_values(
+                        "resumed",
+                        self.env._("Pause ended: the ladder resumes."),
+                    )
+                )
+            if decision.get("promise"):
+                promise, kept = decision["promise"], decision["promise_kept"]
+                promises[kept] |= promise
+                entries.append(followup._promise_entry(promise, kept, decision))
+            action = decision["action"]
+            if action == "settle":
+                if followup.level_id or followup.status not in (
+                    "up_to_date",
+                    "below_minimum",
+                ):
+                    entries.append(
+                        followup._event_values(
+                            "settled",
+                            self.env._(
+                                "Nothing overdue any more: customer up to date."
+                            ),
+                        )
+                    )
+                vals.update(followup._settled_vals())
+            elif action == "review":
+                vals.update(
+                    pending_level_id=decision["level"].id, next_action_date=today
+                )
+            elif action == "step":
+                steps[followup] = decision
+            else:
+                next_date = decision["next_action_date"]
+                vals["next_action_date"] = next_date if next_date is not True else False
+            followup._write_changes(vals)
+        promises[True]._debt_system_write({"promise_state": "kept"})
+        promises[False]._debt_system_write({"promise_state": "broken"})
+        Interaction._log(entries)
+        return steps
+
+    def _promised(self, promise):
+        """A promise to pay holds the ladder from the moment it is logged: the
+        next action is its date."""
+        self.ensure_one()
+        self._write_changes({"next_action_date": promise.promise_date})
+
+    def _record_steps(self, done, failed, today, automated):
+        """After the dispatcher ran the levels' actions: log each level
+        reached (rule 8: with the invoices it concerned) and move the
+        follow-ups up; the failures wait for a collector."""
+        entries = []
+        for followup, data in done.items():
+            level = data["level"]
+            entries.extend(
+                self.env["debt.recovery.interaction"]._level_entries(
+                    followup, data, automated
+                )
+            )
+            vals = {
+                "level_id": level.id,
+                "pending_level_id": False,
+                "last_failure": False,
+                "last_failure_date": False,
+                "next_action_date": today
+                + timedelta(days=data["policy"].min_days_between_contacts),
+            }
+            if level.escalation != "none":
+                # rule 6: proposed by the run, decided by a manager
+                vals.update(escalation=level.escalation, escalation_state="proposed")
+            followup._write_changes(vals)
+        for followup, data in failed.items():
+            entries.append(followup._failure_entry(data, automated))
+            followup._write_changes(
+                {
+                    "pending_level_id": data["level"].id,
+                    "last_failure": data["error"],
+                    "last_failure_date": today,
+                    "next_action_date": today,
+                }
+            )
+        self.env["debt.recovery.interaction"]._log(entries)
+
+    # ------------------------------------------------------------------
+    # Figures
+    # ------------------------------------------------------------------
+    @api.model
+    def _refresh_customers(self, partners, company):
+        """The ledger of ``partners`` changed in ``company``: refresh their
+        follow-ups, and start one for a customer who now owes something
+        overdue. Follow-ups the daily run holds right now are left to it."""
+        figures = self.env["account.move.line"].sudo()._debt_figures(company, partners)
+        followups = self.sudo().search(
+            [("partner_id", "in", partners.ids), ("company_id", "=", company.id)]
+        )
+        owing = self.env["res.partner"].browse(p.id for p in figures)
+        missing = owing - followups.partner_id
+        if missing:
+            followups |= self._for_partners(missing, company)
+        followups.try_lock_for_update(allow_referencing=True)._refresh_figures()
+
+    def _refresh_figures(self, today=None):
+        """Read the ledger again for these follow-ups and store the figures
+        (a payment, a dispute, a plan changed them)."""
+        today = today or fields.Date.context_today(self)
+        ladder = self.env["debt.recovery.ladder"]
+        policies = self._policies()
+        for company in self.company_id:
+            followups = self.filtered(lambda f, c=company: f.company_id == c)
+            figures = (
+                self.env["account.move.line"]
+                .sudo()
+                ._debt_figures(company, followups.partner_id, today)
+            )
+            for followup in followups:
+                data = figures.get(followup.partner_id) or {}
+                stored = ladder._stored_figures(data, policies[followup], company)
+                followup._write_changes(
+                    followup._figure_vals(stored, ladder._priority(data, today))
+                )
+
+    def _figure_vals(self, figures, priority):
+        return {
+            "overdue_amount": figures["overdue_amount"],
+            "chased_amount": figures["chased_amount"],
+            "oldest_due_date": figures["oldest_due_date"],
+            "below_minimum": figures["below_minimum"],
+            "priority": priority,
+        }
+
+    def _settled_vals(self):
+        """Rule 7: up to date; a later overdue starts again at level 1."""
+        return {
+            "level_id": False,
+            "pending_level_id": False,
+            "escalation": False,
+            "escalation_state": False,
+            "next_action_date": False,
+            "last_failure": False,
+            "last_failure_date": False,
+        }
+
+    def _write_changes(self, vals):
+        """Write the values that differ from the stored ones."""
+        self.ensure_one()
+        changed = {
+            name: value
+            for name, value in vals.items()
+            if self._fields[name].convert_to_write(self[name], self) != value
+        }
+        if changed:
+            self._write_state(changed)
+
+    # ------------------------------------------------------------------
+    # Log entries
+    # ------------------------------------------------------------------
+    def _event_values(self, event, summary, **values):
+        """An internal event of this follow-up, for the log writer."""
+        self.ensure_one()
+        return {
+            "followup_id": self.id,
+            "event": event,
+            "channel": "note",
+            "direction": "internal",
+            "level_id": self.level_id.id,
+            "amount_due": self.chased_amount,
+            "summary": summary,
+            **values,
+        }
+
+    def _promise_entry(self, promise, kept, decision):
+        date = promise.promise_date
+        return self._event_values(
+            "promise_kept" if kept else "promise_broken",
+            self.env._("Promise to pay of %(date)s kept", date=date)
+            if kept
+            else self.env._("Promise to pay of %(date)s broken", date=date),
+            amount_due=decision["amount"],
+        )
+
+    def _failure_entry(self, data, automated):
+        level = data["level"]
+        return self._event_values(
+            "failure",
+            self.env._(
+                "%(level)s could not be sent: %(error)s",
+                level=level.name,
+                error=data["error"],
+            ),
+            automated=automated,
+            level_id=level.id,
+            amount_due=data["amount"],
+        )
+
+    def _escalation_label(self):
+        self.ensure_one()
+        return escalation_label(self.env, self.escalation)
