@@ -1,7 +1,8 @@
 # Developer and CI entry points of account_debt_recovery (see README.md).
-# The work is done by tools/dev.py; everything it generates lives in .local/.
+# The work is done by the harness in dev/ (python3 -m dev <command>, from this
+# folder); everything it generates lives in .local/.
 PYTHON ?= python3
-DEV := $(PYTHON) tools/dev.py
+DEV := $(PYTHON) -m dev
 
 .DEFAULT_GOAL := help
 .PHONY: help test bench lint lint-optional format demo demo-stop demo-reset setup stop clean
