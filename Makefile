@@ -9,7 +9,7 @@ DEV := $(PYTHON) -m dev
 
 help:
 	@echo "make test        lint, then the whole test suite (pytest-odoo) on a fresh database"
-	@echo "make demo        demo database served on http://127.0.0.1:8069 (admin / admin)"
+	@echo "make demo        demo database served on http://127.0.0.1:$${ADR_DEMO_HTTP_PORT:-8069} (admin / admin)"
 	@echo "make demo-stop   stop the server started by make demo"
 	@echo "make demo-reset  drop the demo database (the next make demo rebuilds it)"
 	@echo "make bench       the benchmarks of README Performance (BENCH_PARTNERS, BENCH_INVOICES)"

@@ -22,7 +22,11 @@ stays short; when a step fails, the end of its log is printed.
 
 Environment: ODOO_SRC (an Odoo 19 source tree, used instead of the importable
 `odoo`), ADR_PG_PORT (port of the private cluster, default 5439),
-PYTEST_ADDOPTS (extra pytest options, read by pytest itself).
+ADR_TEST_HTTP_PORT (Odoo's HTTP port during `test`, default 8169),
+ADR_DEMO_HTTP_PORT (the port `demo` serves on, default 8069), PYTEST_ADDOPTS
+(extra pytest options, read by pytest itself). The gevent ports are the HTTP
+ports + 3. Two checkouts run `test` at the same time with other ports in one:
+ADR_PG_PORT=5449 ADR_TEST_HTTP_PORT=8269 make test
 
 Only the standard library is used, so this runs before anything is installed.
 """

@@ -2,9 +2,11 @@
 
 - Where things are: the repository root (which IS the addon) and the
   git-ignored .local/ folder that holds everything the harness generates.
-- The ports: ADR_PG_PORT (the private PostgreSQL cluster, default 5439),
-  the Odoo HTTP and gevent ports of `make test` (8169, 8172) and of
-  `make demo` (8069, 8072).
+- The ports, from the environment, so that checkouts can run side by side:
+  ADR_PG_PORT (the private PostgreSQL cluster, default 5439),
+  ADR_TEST_HTTP_PORT (Odoo's HTTP server in `make test`, default 8169) and
+  ADR_DEMO_HTTP_PORT (the one of `make demo`, default 8069). Each gevent
+  (websocket) port is its HTTP port + 3, as in Odoo's defaults (8069, 8072).
 - How steps talk and run: say() prints one `==> ` line, run_logged() and
   run_or_fail() run a command with its output in .local/logs/<log>, Fail stops
   the command (dev/__main__.py prints its message and exits with its code),
@@ -35,9 +37,22 @@ PYTHON = sys.executable
 
 DEMO_DB = "debt_recovery_demo"
 
-PG_PORT = int(os.environ.get("ADR_PG_PORT", "5439"))
-TEST_HTTP_PORT, TEST_GEVENT_PORT = 8169, 8172
-DEMO_HTTP_PORT, DEMO_GEVENT_PORT = 8069, 8072
+
+def port_from_env(variable, default):
+    """The port number in the environment variable `variable`, else `default`."""
+    value = os.environ.get(variable, "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or not 0 < int(value) < 65536:
+        sys.exit(f"FAILED: {variable}={value} is not a port number")
+    return int(value)
+
+
+PG_PORT = port_from_env("ADR_PG_PORT", 5439)
+TEST_HTTP_PORT = port_from_env("ADR_TEST_HTTP_PORT", 8169)
+TEST_GEVENT_PORT = TEST_HTTP_PORT + 3
+DEMO_HTTP_PORT = port_from_env("ADR_DEMO_HTTP_PORT", 8069)
+DEMO_GEVENT_PORT = DEMO_HTTP_PORT + 3
 
 
 class Fail(Exception):

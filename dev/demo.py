@@ -3,10 +3,11 @@
 make demo creates the database debt_recovery_demo with the addon and its demo
 data the first time (then runs the daily debt-recovery run once), updates the
 addon there when its files changed since the last time (-u, then the daily
-run again), and serves Odoo on http://127.0.0.1:8069 (admin / admin) in the
-foreground until Ctrl-C, SIGTERM or `make demo-stop` (its pid is in
-.local/odoo-demo.pid, its log in .local/logs/odoo-demo.log). Whether the addon
-changed is a hash of its files kept as the database's comment.
+run again), and serves Odoo on http://127.0.0.1:8069 (admin / admin; the port
+is ADR_DEMO_HTTP_PORT's when set) in the foreground until Ctrl-C, SIGTERM or
+`make demo-stop` (its pid is in .local/odoo-demo.pid, its log in
+.local/logs/odoo-demo.log). Whether the addon changed is a hash of its files
+kept as the database's comment.
 """
 
 import contextlib

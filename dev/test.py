@@ -4,9 +4,11 @@ The steps: check Odoo and the Python tools, lint (dev/lint.py), install what
 is missing (dev/system.py), start the cluster, copy the template database into
 a new adr_test_<time>_<pid> database (the previous runs' ones are dropped, a
 running one's kept), install the addon there and run pytest on its tests with
-Odoo's HTTP server (browser tests). It fails on a lint finding, a failing
-test, a skipped test or an empty suite, and always ends with pytest's summary
-line. Logs: .local/logs/install.log, pytest.log and pytest.xml (JUnit).
+Odoo's HTTP server for the browser tests, on port ADR_TEST_HTTP_PORT (default
+8169; when another process listens there, the run stops before pytest).
+It fails on a lint finding, a failing test, a skipped test or an empty suite;
+once pytest ran, it ends with pytest's summary line.
+Logs: .local/logs/install.log, pytest.log and pytest.xml (JUnit).
 """
 
 import os
@@ -22,8 +24,10 @@ from .common import (
     LOGS,
     PYTHON,
     ROOT,
+    TEST_HTTP_PORT,
     Fail,
     argv,
+    port_in_use,
     rel,
     run_logged,
     say,
@@ -83,6 +87,11 @@ def cmd_test():
     seconds = install_addon(conf, db, env, "install.log", ["-i", ADDON])
     say(f"{ADDON} installed on {db} ({seconds:.1f} s)")
 
+    if port_in_use(TEST_HTTP_PORT):  # the browser tests would reach that server
+        raise Fail(
+            f"port {TEST_HTTP_PORT} is in use: another `make test`? Give this one"
+            " other ports: ADR_TEST_HTTP_PORT=... ADR_PG_PORT=... make test"
+        )
     tests = ADDON_LINK / "tests" if (ROOT / "tests").is_dir() else ADDON_LINK
     junit = LOGS / "pytest.xml"
     junit.unlink(missing_ok=True)
