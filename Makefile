@@ -1,14 +1,15 @@
 # Developer and CI entry points of account_debt_recovery (see README.md).
-# The work is done by tools/dev.py; everything it generates lives in .local/.
+# The work is done by the harness in dev/ (python3 -m dev <command>, from this
+# folder); everything it generates lives in .local/.
 PYTHON ?= python3
-DEV := $(PYTHON) tools/dev.py
+DEV := $(PYTHON) -m dev
 
 .DEFAULT_GOAL := help
 .PHONY: help test bench lint lint-optional format demo demo-stop demo-reset setup stop clean
 
 help:
 	@echo "make test        lint, then the whole test suite (pytest-odoo) on a fresh database"
-	@echo "make demo        demo database served on http://127.0.0.1:8069 (admin / admin)"
+	@echo "make demo        demo database served on http://127.0.0.1:$${ADR_DEMO_HTTP_PORT:-8069} (admin / admin)"
 	@echo "make demo-stop   stop the server started by make demo"
 	@echo "make demo-reset  drop the demo database (the next make demo rebuilds it)"
 	@echo "make bench       the benchmarks of README Performance (BENCH_PARTNERS, BENCH_INVOICES)"

@@ -1,0 +1,17 @@
+"""The development harness of account_debt_recovery: `python3 -m dev <command>`.
+
+Run by the Makefile (make test, make demo, make bench, make lint, ...; see
+dev/__main__.py for the commands). It is not part of the addon: the addon's
+__init__.py never imports it, pylint-odoo skips it (.pylintrc-mandatory) and
+the demo's change detection ignores it. One module per concern:
+
+    __main__.py  the command table; setup, stop and clean
+    common.py    paths, ports, say/Fail, run_logged/run_or_fail, locks
+    cluster.py   the private PostgreSQL cluster (.local/pg) and its databases
+    system.py    Odoo import check, pip requirements, apt packages, wkhtmltopdf
+    odoo_db.py   Odoo config files, addon link, template database, install
+    lint.py      make lint, make lint-optional, make format
+    test.py      make test
+    demo.py      make demo, make demo-stop, make demo-reset
+    bench.py     make bench
+"""

@@ -1,0 +1,128 @@
+"""`make test`: lint, then the whole suite with pytest-odoo on a fresh database.
+
+The steps: check Odoo and the Python tools, lint (dev/lint.py), install what
+is missing (dev/system.py), start the cluster, copy the template database into
+a new adr_test_<time>_<pid> database (the previous runs' ones are dropped, a
+running one's kept), install the addon there and run pytest on its tests with
+Odoo's HTTP server for the browser tests, on port ADR_TEST_HTTP_PORT (default
+8169; when another process listens there, the run stops before pytest).
+It fails on a lint finding, a failing test, a skipped test or an empty suite;
+once pytest ran, it ends with pytest's summary line.
+Logs: .local/logs/install.log, pytest.log and pytest.xml (JUnit).
+"""
+
+import os
+import re
+import sys
+import time
+import xml.etree.ElementTree as ET
+
+from .cluster import Cluster
+from .common import (
+    ADDON,
+    ADDON_LINK,
+    LOGS,
+    PYTHON,
+    ROOT,
+    TEST_HTTP_PORT,
+    Fail,
+    argv,
+    port_in_use,
+    rel,
+    run_logged,
+    say,
+)
+from .lint import cmd_lint
+from .odoo_db import ensure_template, install_addon, write_odoo_config
+from .system import check_odoo, ensure_python_requirements, odoo_env, setup_system
+
+TEST_DB_PREFIX = "adr_test_"
+
+
+def another_run_uses(db):
+    """Test databases end with the pid of their `make test`: still running?"""
+    pid = db.rsplit("_", 1)[-1]
+    if not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    return True
+
+
+def skipped_tests(junit_path):
+    """[(test, reason)] of the tests pytest reported as skipped."""
+    try:
+        cases = ET.parse(junit_path).getroot().iter("testcase")
+    except (OSError, ET.ParseError):
+        return []
+    return [
+        (f"{case.get('classname')}.{case.get('name')}", skip.get("message", ""))
+        for case in cases
+        if (skip := case.find("skipped")) is not None
+    ]
+
+
+def cmd_test():
+    started = time.time()
+    odoo = check_odoo()
+    ensure_python_requirements()
+    cmd_lint(install=False)
+    wkhtmltopdf_dir = setup_system()
+    pg = Cluster().start()
+    conf = write_odoo_config("test", odoo, pg, wkhtmltopdf_dir)
+    env = odoo_env(wkhtmltopdf_dir)
+    template = ensure_template(odoo, pg, conf, env)
+
+    # a fresh database per run; the previous runs' ones go now (so the last
+    # one stays until the next run, to look into a failure)
+    for old in pg.databases(TEST_DB_PREFIX):
+        if not another_run_uses(old):
+            pg.drop(old)  # PostgreSQL refuses too while someone is connected
+    db = f"{TEST_DB_PREFIX}{time.strftime('%Y%m%d_%H%M%S')}_{os.getpid()}"
+    pg.copy(template, db)
+    seconds = install_addon(conf, db, env, "install.log", ["-i", ADDON])
+    say(f"{ADDON} installed on {db} ({seconds:.1f} s)")
+
+    if port_in_use(TEST_HTTP_PORT):  # the browser tests would reach that server
+        raise Fail(
+            f"port {TEST_HTTP_PORT} is in use: another `make test`? Give this one"
+            " other ports: ADR_TEST_HTTP_PORT=... ADR_PG_PORT=... make test"
+        )
+    tests = ADDON_LINK / "tests" if (ROOT / "tests").is_dir() else ADDON_LINK
+    junit = LOGS / "pytest.xml"
+    junit.unlink(missing_ok=True)
+    say(f"pytest {rel(tests)} (log: .local/logs/pytest.log)")
+    pytest = argv(PYTHON, "-m pytest", rel(tests), f"--odoo-config={conf}")
+    pytest += [f"--odoo-database={db}", "--odoo-http", "--odoo-log-level=warn"]
+    pytest += [f"--junitxml={junit}", "-rfEs", "--color=no"]
+    rc = run_logged(pytest, "pytest.log", env=env)
+
+    log = (LOGS / "pytest.log").read_text(errors="replace").splitlines()
+    closing = next((ln for ln in reversed(log) if re.match(r"^=+ .* =+$", ln)), "")
+    problems = []
+    if rc == 5:
+        problems.append("no test ran (pytest exit code 5): the suite must not be empty")
+    elif rc:
+        sections = [
+            i for i, ln in enumerate(log) if re.match(r"^=+ (FAILURES|ERRORS) =+$", ln)
+        ]
+        print("\n".join(log[sections[0] if sections else -150 :]), file=sys.stderr)
+        problems.append(f"pytest failed (exit code {rc}); log: .local/logs/pytest.log")
+    skipped = skipped_tests(junit)
+    if skipped:
+        problems.append(
+            f"{len(skipped)} test(s) skipped; every test must run (Chromium and "
+            "websocket-client are installed by `make test`):\n"
+            + "\n".join(f"    {test}: {reason}" for test, reason in skipped)
+        )
+    for problem in problems:
+        print(f"FAILED: {problem}", file=sys.stderr)
+    outcome = "FAILED" if problems else "ok"
+    say(f"make test {outcome} in {time.time() - started:.0f} s (database {db})")
+    print(closing or "(no pytest summary line: see .local/logs/pytest.log)", flush=True)
+    if problems:
+        raise Fail("", rc or 1)
