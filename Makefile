@@ -5,7 +5,7 @@ PYTHON ?= python3
 DEV := $(PYTHON) -m dev
 
 .DEFAULT_GOAL := help
-.PHONY: help test bench lint lint-optional format demo demo-stop demo-reset setup stop clean
+.PHONY: help test bench lint lint-optional format pot demo demo-stop demo-reset setup stop clean
 
 help:
 	@echo "make test        lint, then the whole test suite (pytest-odoo) on a fresh database"
@@ -16,6 +16,7 @@ help:
 	@echo "make lint        ruff, ruff format --check, pylint-odoo, oca-checks-odoo-module"
 	@echo "make lint-optional  pylint with OCA's optional checks too (never fails)"
 	@echo "make format      ruff check --fix, then ruff format"
+	@echo "make pot         regenerate i18n/*.pot and merge the translations"
 	@echo "make setup       only install what is missing (pip, apt, wkhtmltopdf)"
 	@echo "make stop        stop the demo server and the private PostgreSQL cluster"
 	@echo "make clean       stop everything and delete .local/"
@@ -28,6 +29,9 @@ bench:
 
 lint:
 	@$(DEV) lint
+
+pot:
+	@$(DEV) pot
 
 lint-optional:
 	@$(DEV) lint-optional

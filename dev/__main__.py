@@ -2,6 +2,7 @@
 
     python3 -m dev test          lint, then the whole suite with pytest-odoo
     python3 -m dev bench         the benchmarks of README "Performance"
+    python3 -m dev pot           regenerate the .pot and merge the .po files
     python3 -m dev lint          ruff, ruff format, pylint-odoo, oca-checks
     python3 -m dev lint-optional pylint with OCA's optional checks (never fails)
     python3 -m dev format        ruff check --fix, then ruff format
@@ -39,6 +40,7 @@ from .bench import cmd_bench
 from .cluster import Cluster, pg_bindir
 from .common import ADDON, LOCAL, ROOT, Fail, say
 from .demo import cmd_demo, cmd_demo_reset, cmd_demo_stop
+from .i18n import cmd_pot
 from .lint import cmd_format, cmd_lint, cmd_lint_optional
 from .system import check_odoo, ensure_python_requirements, setup_system
 from .test import cmd_test
@@ -74,6 +76,7 @@ COMMANDS = {
     "lint": cmd_lint,
     "lint-optional": cmd_lint_optional,
     "format": cmd_format,
+    "pot": cmd_pot,
     "demo": cmd_demo,
     "demo-stop": cmd_demo_stop,
     "demo-reset": cmd_demo_reset,

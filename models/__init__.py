@@ -22,3 +22,4 @@ from . import res_company
 from . import res_partner
 from . import res_partner_actions
 from . import debt_recovery_analysis
+from . import debt_recovery_followup_documents

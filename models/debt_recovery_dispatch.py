@@ -80,19 +80,21 @@ class DebtRecoveryDispatch(models.AbstractModel):
     @api.model
     def _queue_emails(self, level, batch):
         """Queue the level's email for each customer, in its language, with
-        its letter attached when the level says so; the overdue items each
-        email lists are handed to the rendering (``debt_lines_by_customer``)."""
+        its letter attached when the level says so. What each email shows is
+        read for the whole batch and handed to the rendering
+        (``debt_documents``)."""
         followups = self.env["debt.recovery.followup"].union(*batch)
-        partners = followups.partner_id
+        documents = followups._document_values(dict.fromkeys(followups, level))
         template = level.mail_template_id.with_company(self.env.company)
-        lines = {
-            followup.partner_id.id: data["lines"] for followup, data in batch.items()
-        }
         mails = self._queue_template(
-            template, partners.ids, add_context={"debt_lines_by_customer": lines}
+            template,
+            followups.ids,
+            add_context={
+                "debt_documents": {f.id: values for f, values in documents.items()}
+            },
         )
         for followup, data in batch.items():
-            mail = mails[followup.partner_id.id]
+            mail = mails[followup.id]
             data["mail"] = mail
             if data.get("letter"):
                 mail.attachment_ids = [(4, data["letter"].id)]
@@ -136,7 +138,6 @@ class DebtRecoveryDispatch(models.AbstractModel):
                     "res_id": record.id,
                     "auto_delete": template.auto_delete,
                     "mail_server_id": template.mail_server_id.id,
-                    "message_type": "email",
                     **(email_values or {}),
                 }
             )

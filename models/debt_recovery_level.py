@@ -1,5 +1,11 @@
+from datetime import timedelta
+
+from markupsafe import Markup, escape
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import is_html_empty
+from odoo.tools.misc import format_date
 
 TONES = [
     ("courteous", "Courteous"),
@@ -7,9 +13,12 @@ TONES = [
     ("formal", "Formal"),
     ("final", "Final"),
 ]
-# Days a customer is given to pay, per tone: the letters and emails turn
-# them into a date ("please pay by ..."); courteous reminders set none.
-TONE_REPLY_DAYS = {"courteous": 0, "firm": 7, "formal": 10, "final": 14}
+# Days a customer is given to pay, proposed per tone for a new level; a
+# courteous reminder sets no deadline.
+TONE_DEADLINE_DAYS = {"courteous": 0, "firm": 7, "formal": 10, "final": 14}
+# The standard words of a tone (QWeb, translatable), used where a level's
+# own words are left empty.
+STANDARD_TEXT = "account_debt_recovery.level_text_%s"
 # Colour index (web client palette) per tone, for the worklist kanban:
 # green, yellow, orange, red.
 TONE_COLORS = {"courteous": 10, "firm": 3, "formal": 2, "final": 1}
@@ -57,14 +66,47 @@ class DebtRecoveryLevel(models.Model):
     send_email = fields.Boolean()
     mail_template_id = fields.Many2one(
         "mail.template",
-        domain=[("model", "=", "res.partner")],
+        default=lambda self: self._default_mail_template(),
+        domain=[("model", "=", "debt.recovery.followup")],
     )
     produce_letter = fields.Boolean(
         help="Prepare a letter to print for the customer when this level is reached."
     )
-    letter_body = fields.Html(
+    # The words of the level, around the shared body of its emails and
+    # letters (invoices, credits, net amount, how to pay, signature).
+    email_subject = fields.Char(
         translate=True,
-        help="Body of the letter printed at this level.",
+        help="Subject of the email, after the company's name. Empty: the "
+        "standard subject of the tone.",
+    )
+    title = fields.Char(
+        string="Letter Title",
+        translate=True,
+        help="Title of the letter. Empty: the standard title of the tone.",
+    )
+    opening = fields.Html(
+        translate=True,
+        help="What the email and the letter say before the overdue invoices. "
+        "Empty: the standard words of the tone.",
+    )
+    closing = fields.Html(
+        translate=True,
+        help="What the email and the letter say after how to pay, before the "
+        "signature. Empty: the standard words of the tone.",
+    )
+    deadline_days = fields.Integer(
+        string="Days to Pay",
+        compute="_compute_deadline_days",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="Days the customer is given to pay, shown as a date; 0 sets no deadline.",
+    )
+    deadline_text = fields.Char(
+        string="Deadline Sentence",
+        translate=True,
+        help="The sentence that gives the deadline, {date} standing for the "
+        "date. Empty: the standard sentence of the tone.",
     )
     attach_letter = fields.Boolean(
         string="Attach the Letter to the Email",
@@ -89,6 +131,10 @@ class DebtRecoveryLevel(models.Model):
         "manager approves or rejects them.",
     )
 
+    _deadline_days_positive = models.Constraint(
+        "CHECK (deadline_days >= 0)",
+        "The days given to pay cannot be negative.",
+    )
     _days_overdue_positive = models.Constraint(
         "CHECK (days_overdue >= 0)",
         "The number of overdue days of a level cannot be negative.",
@@ -97,6 +143,29 @@ class DebtRecoveryLevel(models.Model):
         "(policy_id, days_overdue)",
         "Two levels of the same policy cannot start on the same day.",
     )
+
+    def _default_mail_template(self):
+        return self.env.ref(
+            "account_debt_recovery.mail_template_debt_recovery",
+            raise_if_not_found=False,
+        )
+
+    @api.depends("tone")
+    def _compute_deadline_days(self):
+        for level in self:
+            level.deadline_days = TONE_DEADLINE_DAYS.get(level.tone, 0)
+
+    @api.constrains("deadline_text")
+    def _check_deadline_text(self):
+        for level in self:
+            if level.deadline_text and "{date}" not in level.deadline_text:
+                raise ValidationError(
+                    self.env._(
+                        "The deadline sentence of level %(level)s must say where the "
+                        "date goes, with {date}.",
+                        level=level.name,
+                    )
+                )
 
     @api.depends("tone")
     def _compute_color(self):
@@ -107,11 +176,11 @@ class DebtRecoveryLevel(models.Model):
     def _check_mail_template(self):
         for level in self:
             template = level.mail_template_id
-            if template and template.model != "res.partner":
+            if template and template.model != "debt.recovery.followup":
                 raise ValidationError(
                     self.env._(
                         "The email template of level %(level)s must be made for "
-                        "contacts, not for %(model)s.",
+                        "follow-ups, not for %(model)s.",
                         level=level.name,
                         model=template.model_id.name,
                     )
@@ -146,6 +215,41 @@ class DebtRecoveryLevel(models.Model):
                         level=level.name,
                     )
                 )
+
+    def _texts(self, lang, today=None):
+        """What this level says, in ``lang``: its own words, else the
+        standard ones of its tone. ``{subject, title, opening, closing,
+        deadline, deadline_sentence}``."""
+        self.ensure_one()
+        level = self.with_context(lang=lang)
+        QWeb = self.env["ir.qweb"].with_context(lang=lang)
+
+        def standard(part):
+            return QWeb._render(STANDARD_TEXT % part, {"tone": level.tone})
+
+        def text(value, part):
+            return " ".join((value or Markup(standard(part)).striptags()).split())
+
+        def html(value, part):
+            return Markup(value) if not is_html_empty(value) else standard(part)
+
+        today = today or fields.Date.context_today(self)
+        deadline = level.deadline_days and today + timedelta(days=level.deadline_days)
+        sentence = Markup("")
+        if deadline:
+            wording = text(level.deadline_text, "deadline")
+            date = Markup("<strong>%s</strong>") % format_date(
+                level.env, deadline, lang_code=lang
+            )
+            sentence = escape(wording).replace("{date}", date)
+        return {
+            "subject": text(level.email_subject, "subject"),
+            "title": text(level.title, "title"),
+            "opening": html(level.opening, "opening"),
+            "closing": html(level.closing, "closing"),
+            "deadline": deadline or False,
+            "deadline_sentence": sentence,
+        }
 
     def _ladder_key(self):
         self.ensure_one()

@@ -22,7 +22,9 @@ class DebtRecoveryPolicy(models.Model):
         string="Default Policy",
         help="Used for the customers of this company that have no policy of their own.",
     )
-    level_ids = fields.One2many("debt.recovery.level", "policy_id", string="Levels")
+    level_ids = fields.One2many(
+        "debt.recovery.level", "policy_id", string="Levels", copy=True
+    )
     min_overdue_amount = fields.Monetary(
         string="Minimum Overdue Amount",
         currency_field="currency_id",

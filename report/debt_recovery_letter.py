@@ -1,9 +1,5 @@
-from collections import defaultdict
-
-from odoo import api, fields, models
+from odoo import api, models
 from odoo.exceptions import UserError
-from odoo.fields import Domain
-from odoo.tools import html2plaintext, is_html_empty
 from odoo.tools.safe_eval import safe_eval, time
 
 LETTER_REPORT = "account_debt_recovery.action_report_debt_recovery_letter"
@@ -14,9 +10,9 @@ class ReportDebtRecoveryLetter(models.AbstractModel):
     """The letters to print: one letter per interaction that asks for one,
     for the customer, the company and the level it records.
 
-    Set-based: whatever the number of letters, the overdue items, the net
-    balances, the invoice contacts and the bank accounts are read with one
-    query per company.
+    Set-based: whatever the number of letters, the overdue items, the
+    credits, the net balances, the invoice contacts and the bank accounts
+    are read with one query per company.
     """
 
     _name = "report.account_debt_recovery.report_debt_recovery_letter"
@@ -26,12 +22,7 @@ class ReportDebtRecoveryLetter(models.AbstractModel):
     def _get_report_values(self, docids, data=None):
         interactions = self.env["debt.recovery.interaction"].browse(docids)
         requests = [
-            (
-                interaction,
-                interaction.partner_id,
-                interaction.company_id,
-                interaction.level_id,
-            )
+            (interaction, interaction.followup_id, interaction.level_id)
             for interaction in interactions
         ]
         return {
@@ -41,119 +32,31 @@ class ReportDebtRecoveryLetter(models.AbstractModel):
             "letters": self._debt_letters(requests),
         }
 
-    # ------------------------------------------------------------------
-    # Content of the letters
-    # ------------------------------------------------------------------
     @api.model
     def _debt_letters(self, requests):
-        """What each letter says, keyed by the id of its document.
+        """What each letter says, keyed by the id of its document: the
+        follow-up's reminder values (the same figures as its emails and its
+        log), addressed to the customer's invoice address.
 
-        ``requests`` lists ``(document, partner, company, level)``; the
-        document is the record the letter is printed for (an interaction or
-        a customer) and gives the letter its reference.
+        ``requests`` lists ``(document, followup, level)``; the document is
+        the record the letter is printed for (an interaction or a follow-up)
+        and gives the letter its reference.
         """
-        today = fields.Date.context_today(self)
-        by_company = defaultdict(lambda: self.env["res.partner"])
-        for _doc, partner, company, _level in requests:
-            by_company[company] |= partner.commercial_partner_id
-        company_data = {
-            company: self._debt_company_data(company, partners, today)
-            for company, partners in by_company.items()
-        }
-        bodies = {}
+        documents = self.env["debt.recovery.followup"]._documents(requests)
         letters = {}
-        for doc, partner, company, level in requests:
-            partner = partner.commercial_partner_id
-            data = company_data[company]
-            lines = data["lines"][partner]
-            lang = partner.lang or self.env.lang or "en_US"
-            level = level or data["policies"][partner]._first_level()
-            tone = level.tone or "courteous"
-            contact = data["contacts"].get(partner, partner)
-            letters[doc.id] = {
-                "partner": partner.with_context(lang=lang),
-                "contact": contact.with_context(lang=lang),
-                "addressee": contact
+        for doc, followup, _level in requests:
+            values = documents[doc]
+            partner, lang = values["partner"], values["lang"]
+            contact = values["contacts"][:1].with_context(lang=lang)
+            letters[doc.id] = dict(
+                values,
+                contact=contact,
+                addressee=contact
                 if contact != partner or not partner.is_company
                 else False,
-                "company": company,
-                "level": level.with_context(lang=lang),
-                "tone": tone,
-                "body": self._debt_letter_body(level, company, tone, lang, bodies),
-                "lang": lang,
-                "date": today,
-                "reply_date": company.with_context(lang=lang)._debt_reply_date(tone),
-                "reference": self._debt_reference(doc),
-                "lines": lines.with_context(lang=lang),
-                "days_overdue": {
-                    line: line._debt_days_overdue(today) for line in lines
-                },
-                "totals": lines._debt_totals_by_currency(),
-                "total_company": sum(lines.mapped("amount_residual")),
-                "net_total": data["net"].get(partner, {}).get("chased_amount", 0.0),
-                "banks": data["banks"],
-                "collector": data["collectors"].get(partner),
-            }
-        return letters
-
-    @api.model
-    def _debt_letter_body(self, level, company, tone, lang, cache):
-        """The level's letter body in the customer's language. The default
-        body of a tone, left as it was, is given in the customer's language
-        even when the level has no translation of it (languages installed
-        after the level was created); a body edited by a manager is printed
-        as written (and translated) in the level form."""
-        body = level.with_context(lang=lang).letter_body
-        key = (company, tone, lang)
-        if key not in cache:
-            cache[key] = (
-                self._debt_plain(
-                    company.with_context(lang="en_US")._debt_default_letter_body(tone)
-                ),
-                company.with_context(lang=lang)._debt_default_letter_body(tone),
+                reference=self._debt_reference(doc),
             )
-        default_source, default_translated = cache[key]
-        if is_html_empty(body) or self._debt_plain(body) == default_source:
-            return default_translated
-        return body
-
-    @api.model
-    def _debt_plain(self, html):
-        return " ".join(html2plaintext(html or "").split())
-
-    @api.model
-    def _debt_company_data(self, company, partners, today):
-        """Everything the letters of ``company`` need, read in one go."""
-        partners = partners.with_company(company)
-        AML = self.env["account.move.line"].with_company(company)
-        followups = (
-            self.env["debt.recovery.followup"]
-            .with_company(company)
-            ._for_partners(partners, company)
-        )
-        policies = followups._policies()
-        return {
-            "lines": AML._debt_lines_by_partner(
-                AML._debt_eligible_overdue_domain(company, today)
-                & Domain("partner_id.commercial_partner_id", "in", partners.ids)
-            ),
-            "net": AML._debt_figures(company, partners, today),
-            "contacts": self._debt_invoice_contacts(partners),
-            "banks": company._debt_bank_accounts(),
-            "collectors": {f.partner_id: f._collector() for f in followups},
-            "policies": {f.partner_id: policy for f, policy in policies.items()},
-        }
-
-    @api.model
-    def _debt_invoice_contacts(self, partners):
-        """The invoice address of each customer, when it has one (one search)."""
-        contacts = self.env["res.partner"].search(
-            [("parent_id", "in", partners.ids), ("type", "=", "invoice")], order="id"
-        )
-        result = {}
-        for contact in contacts:
-            result.setdefault(contact.parent_id, contact)
-        return result
+        return letters
 
     @api.model
     def _debt_reference(self, doc):
@@ -230,15 +133,7 @@ class ReportDebtRecoveryLevelLetter(models.AbstractModel):
     def _get_report_values(self, docids, data=None):
         followups = self.env["debt.recovery.followup"].browse(docids)
         level = self.env["debt.recovery.level"].browse((data or {}).get("level_id"))
-        requests = [
-            (
-                followup,
-                followup.partner_id,
-                followup.company_id,
-                level or followup.level_id,
-            )
-            for followup in followups
-        ]
+        requests = [(followup, followup, level) for followup in followups]
         return {
             "doc_ids": docids,
             "doc_model": "debt.recovery.followup",

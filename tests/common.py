@@ -79,6 +79,18 @@ class DebtRecoveryCommon(AccountTestInvoicingCommon):
         self.env.invalidate_all()
         return (partner or self.customer).with_company(company or self.company)
 
+    def mails(self, partners=None, company=None):
+        """The emails queued for ``partners``' follow-ups (threaded on them)."""
+        followups = self.env["debt.recovery.followup"].search(
+            [
+                ("partner_id", "in", (partners or self.customer).ids),
+                ("company_id", "=", (company or self.company).id),
+            ]
+        )
+        return self.env["mail.mail"].search(
+            [("model", "=", followups._name), ("res_id", "in", followups.ids)]
+        )
+
     def interactions(self, partner=None, company=None, **filters):
         domain = [
             ("partner_id", "=", (partner or self.customer).id),

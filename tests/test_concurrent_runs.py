@@ -49,8 +49,7 @@ class TestConcurrentRuns(BaseCase):
                                 "days_overdue": 1,
                                 "send_email": True,
                                 "mail_template_id": env.ref(
-                                    "account_debt_recovery."
-                                    "mail_template_debt_recovery_courteous"
+                                    "account_debt_recovery.mail_template_debt_recovery"
                                 ).id,
                             }
                         )
@@ -105,9 +104,6 @@ class TestConcurrentRuns(BaseCase):
             )
             env["mail.mail"].search(
                 [("model", "=", followups._name), ("res_id", "in", followups.ids)]
-            ).unlink()
-            env["mail.mail"].search(
-                [("model", "=", "res.partner"), ("res_id", "in", partners.ids)]
             ).unlink()
             followups.interaction_ids.unlink()
             invoices = env["account.move"].browse(self.ids["invoices"])

@@ -28,9 +28,7 @@ class TestDailyRun(DebtRecoveryCommon):
         self.customer.lang = "fr_FR"
         invoice = self.invoice(1234.0, self.days_ago(9))
         self.run_daily()
-        mail = self.env["mail.mail"].search(
-            [("model", "=", "res.partner"), ("res_id", "=", self.customer.id)]
-        )
+        mail = self.mails(self.customer)
         self.assertEqual(mail.state, "outgoing", "emails are queued, not sent inline")
         self.assertIn(invoice.name, str(mail.body_html))
         self.assertIn(self.customer.email, mail.email_to or mail.recipient_ids.email)
@@ -85,10 +83,13 @@ class TestDailyRun(DebtRecoveryCommon):
         template = self.env["mail.template"].create(
             {
                 "name": "Needs a customer reference",
-                "model_id": self.env.ref("base.model_res_partner").id,
+                "model_id": self.env.ref(
+                    "account_debt_recovery.model_debt_recovery_followup"
+                ).id,
                 "subject": "Your account",
-                "body_html": '<p>Reference <t t-out="object.ref.upper() '
-                "if object.name == 'No Reference Ltd' else object.ref\"/></p>",
+                "body_html": '<p>Reference <t t-out="object.partner_id.ref.upper() '
+                "if object.partner_id.name == 'No Reference Ltd' "
+                'else object.partner_id.ref"/></p>',
             }
         )
         self.levels[0].mail_template_id = template
@@ -106,13 +107,11 @@ class TestDailyRun(DebtRecoveryCommon):
         failed = broken.with_company(self.company)
         self.assertEqual(failed.debt_status, "to_review")
         self.assertFalse(failed.debt_level_id)
-        self.assertTrue(failed.debt_error)
+        # the real cause, not the first line of the rendering error
+        self.assertIn("AttributeError", failed.debt_error)
+        self.assertIn("upper", failed.debt_error)
         self.assertTrue(self.interactions(partner=broken, event="failure"))
-        self.assertFalse(
-            self.env["mail.mail"].search(
-                [("model", "=", "res.partner"), ("res_id", "=", broken.id)]
-            )
-        )
+        self.assertFalse(self.mails(broken))
         sent = self.interactions(event="level")
         self.assertEqual(sent.channel, "email")
         self.assertIn("c-042", str(sent.mail_message_id.body))

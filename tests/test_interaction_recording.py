@@ -120,7 +120,7 @@ Sorry for the delay, we will pay everything next Friday.
         )
         self.assertEqual(
             (reply.model, reply.res_id, reply.message_type),
-            ("res.partner", self.customer.id, "email"),
+            ("debt.recovery.followup", self.followup().id, "email"),
             "the reply lands on the customer's debt-recovery thread",
         )
         action = self.customer.with_user(self.collector).action_debt_log_email()

@@ -107,9 +107,7 @@ class TestLadderRules(DebtRecoveryCommon):
             self.run_on(self.TODAY + timedelta(days=offset))
         interactions = self.level_interactions()
         self.assertEqual(len(interactions), 1)
-        mails = self.env["mail.mail"].search(
-            [("model", "=", "res.partner"), ("res_id", "=", self.customer.id)]
-        )
+        mails = self.mails(self.customer)
         self.assertEqual(len(mails), 1, "the courteous email was sent more than once")
         self.assertEqual(interactions.mail_message_id, mails.mail_message_id)
 

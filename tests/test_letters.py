@@ -61,21 +61,22 @@ class TestLetters(LetterCommon):
             ],
             "firm": [
                 "Overdue invoices: second reminder",
-                "arrange a payment plan",
-                "Please settle the overdue balance by "
+                "a payment plan that suits you",
+                "Please settle the balance by "
                 + self.date(self.TODAY + timedelta(days=7)),
             ],
             "formal": [
                 "Statement of overdue account",
                 "formal statement of the amounts overdue",
                 "suspend credit on your account",
-                "Please pay the full balance by "
+                "We ask you to pay the full balance by "
                 + self.date(self.TODAY + timedelta(days=10)),
             ],
             "final": [
                 "Final notice before collection",
                 "This is our final notice",
-                "Deadline: " + self.date(self.TODAY + timedelta(days=14)),
+                "Unless the balance is paid, or a payment plan agreed with us, by "
+                + self.date(self.TODAY + timedelta(days=14)),
                 "passed to a collection agency",
                 "we will agree a payment plan",
             ],
@@ -107,11 +108,24 @@ class TestLetters(LetterCommon):
                 for tone in other_tones:
                     self.assertNotIn(phrases[tone][0], text)
 
-    def test_letter_body_is_edited_in_the_level(self):
+    def test_letter_words_are_edited_in_the_level(self):
         level = self.levels[2]
-        level.letter_body = "<p>We have written to you twice already.</p>"
+        level.write(
+            {
+                "opening": "<p>We have written to you twice already.</p>",
+                "title": "Our third letter",
+                "deadline_days": 5,
+                "deadline_text": "Pay by {date} at the latest.",
+            }
+        )
         text = self.render(LETTER_REPORT, self.letter_interaction(level))
-        self.assertIn("We have written to you twice already.", text)
+        self.assert_contains(
+            text,
+            "We have written to you twice already.",
+            "Our third letter",
+            "Pay by " + self.date(self.TODAY + timedelta(days=5)) + " at the latest.",
+            "suspend credit on your account",  # the standard closing stays
+        )
         self.assertNotIn("formal statement of the amounts overdue", text)
 
     def test_letter_to_the_invoice_contact_and_net_balance(self):
@@ -126,12 +140,14 @@ class TestLetters(LetterCommon):
         )
         text = self.render(LETTER_REPORT, self.letter_interaction(self.levels[2]))
         self.assert_contains(text, "Dear Ann Accounts,", "7 Billing Lane")
-        net = self.state().debt_overdue_amount
-        self.assertNotIn(credit_note.name, text)
-        self.assertIn(
-            "Net balance due, after your credits and payments not yet allocated", text
+        net = self.state().debt_chased_amount
+        # the credit is listed, and the net amount asked is the log's
+        self.assert_contains(
+            text,
+            "Credits and payments not yet allocated to an invoice",
+            credit_note.name,
+            "Net amount due " + self.money(net, self.usd),
         )
-        self.assertIn(self.money(net, self.usd), text)
 
     def test_letters_are_read_set_based(self):
         """Four more letters cost no more queries than one: the items, balances,
@@ -205,7 +221,7 @@ class TestLetters(LetterCommon):
         self.assertNotIn("Final notice", text)
 
     def test_default_levels_speak_the_installed_languages(self):
-        self.env["res.lang"]._activate_lang("fr_FR")
+        self.load_french()
         company = self.env["res.company"].create({"name": "Société Française"})
         levels = (
             self.env["debt.recovery.policy"]
@@ -213,10 +229,8 @@ class TestLetters(LetterCommon):
             .level_ids.sorted()
         )
         final = levels[3]
-        self.assertIn("This is our final notice", final.letter_body)
-        self.assertIn(
-            "Ceci est notre dernier avis", final.with_context(lang="fr_FR").letter_body
-        )
+        self.assertIn("This is our final notice", final._texts("en_US")["opening"])
+        self.assertIn("Ceci est notre dernier avis", final._texts("fr_FR")["opening"])
         self.assertEqual(final.with_context(lang="fr_FR").name, "Dernier avis")
         self.assertTrue(
             final.attach_letter, "the final notice email carries the letter"
@@ -421,9 +435,7 @@ class TestLetters(LetterCommon):
             (self.customer, self.inv_old, other_invoice),
             (other, other_invoice, self.inv_old),
         ):
-            mail = self.env["mail.mail"].search(
-                [("model", "=", "res.partner"), ("res_id", "=", partner.id)]
-            )
+            mail = self.mails(partner)
             self.assertEqual(len(mail.attachment_ids), 1)
             letter = mail.attachment_ids
             self.assertEqual(letter.mimetype, "application/pdf")

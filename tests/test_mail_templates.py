@@ -13,32 +13,59 @@ class TestMailTemplates(LetterCommon):
     """One email per tone, in the customer's language, rendered by the mail
     template engine as the daily run sends it."""
 
-    def template(self, tone):
-        return self.env.ref(f"account_debt_recovery.mail_template_debt_recovery_{tone}")
+    def template(self):
+        return self.env.ref("account_debt_recovery.mail_template_debt_recovery")
 
-    def render(self, tone, field="body_html", partner=None):
-        partner = partner or self.customer
-        template = self.template(tone).with_company(self.company)
+    def render(self, tone, field="body_html", partner=None, level=None):
+        """The reminder of ``tone`` (or of ``level``), rendered as the daily
+        run renders it: with the values of the batch."""
+        level = level or self.levels.filtered(lambda lvl: lvl.tone == tone)
+        followup = self.followup(partner)
+        documents = followup._document_values({followup: level})
+        template = self.template().with_company(self.company)
         engine = "qweb" if field == "body_html" else "inline_template"
         rendered = template._render_field(
-            field, partner.ids, engine=engine, compute_lang=True
+            field,
+            followup.ids,
+            engine=engine,
+            compute_lang=True,
+            add_context={"debt_documents": {followup.id: documents[followup]}},
         )
         return (
-            plain(rendered[partner.id])
+            plain(rendered[followup.id])
             if field == "body_html"
-            else rendered[partner.id]
+            else rendered[followup.id]
         )
 
-    def test_each_tone_has_its_email(self):
-        levels = {level.tone: level for level in self.levels}
-        for tone in ("courteous", "firm", "final"):
-            self.assertEqual(levels[tone].mail_template_id, self.template(tone))
-        self.assertFalse(levels["formal"].send_email, "the formal level is a letter")
-        for tone in ("courteous", "firm", "formal", "final"):
-            template = self.template(tone)
-            self.assertEqual(template.model, "res.partner")
-            self.assertTrue(template.use_default_to)
-            self.assertEqual(template.lang, "{{ object.lang }}")
+    def test_every_email_level_shares_one_template(self):
+        for level in self.levels.filtered("send_email"):
+            self.assertEqual(level.mail_template_id, self.template())
+        self.assertFalse(self.levels[2].send_email, "the formal level is a letter")
+        template = self.template()
+        self.assertEqual(template.model, "debt.recovery.followup")
+        self.assertEqual(template.lang, "{{ object.partner_id.lang }}")
+
+    def test_each_policy_speaks_in_its_own_voice(self):
+        """The words belong to the level: editing the gentle policy's first
+        level changes its emails, not those of the standard policy."""
+        gentle = self.policy.copy({"name": "Schools, gentle", "is_default": False})
+        gentle_first = gentle.level_ids.sorted()[0]
+        gentle_first.write(
+            {
+                "email_subject": "a note about the school fees",
+                "opening": "<p>Dear parents, a small reminder about the fees.</p>",
+            }
+        )
+        gentle_text = self.render(None, level=gentle_first)
+        self.assertIn("a small reminder about the fees", gentle_text)
+        self.assertNotIn("crossed in the post", gentle_text)
+        self.assertIn(
+            "a note about the school fees",
+            self.render(None, field="subject", level=gentle_first),
+        )
+        standard_text = self.render("courteous")
+        self.assertIn("crossed in the post", standard_text)
+        self.assertNotIn("school fees", standard_text)
 
     def test_courteous_email(self):
         text = self.render("courteous")
@@ -62,7 +89,7 @@ class TestMailTemplates(LetterCommon):
         self.assert_overdue_content(text)
         self.assert_contains(
             text,
-            "Please settle the total due by "
+            "Please settle the balance by "
             + self.date(self.TODAY + timedelta(days=7))
             + ".",
             "please talk to us",
@@ -130,9 +157,7 @@ class TestMailTemplates(LetterCommon):
     def test_daily_run_sends_the_email_of_the_level(self):
         self.set_levels_auto()
         self.run_daily()
-        mail = self.env["mail.mail"].search(
-            [("model", "=", "res.partner"), ("res_id", "=", self.customer.id)]
-        )
+        mail = self.mails(self.customer)
         self.assertEqual(len(mail), 1)
         text = plain(mail.body_html)
         self.assert_overdue_content(text)

@@ -49,14 +49,14 @@ class TestPolicyConfig(DebtRecoveryCommon):
             }
         )
         with (
-            self.assertRaisesRegex(ValidationError, "must be made for contacts"),
+            self.assertRaisesRegex(ValidationError, "must be made for follow-ups"),
             self.env.cr.savepoint(),
         ):
             self.levels[0].mail_template_id = template
         self.env.invalidate_all()
         self.assertEqual(
             self.levels[0].mail_template_id,
-            self.env.ref("account_debt_recovery.mail_template_debt_recovery_courteous"),
+            self.env.ref("account_debt_recovery.mail_template_debt_recovery"),
         )
 
     def test_email_level_needs_a_template(self):

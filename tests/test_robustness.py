@@ -217,9 +217,7 @@ class TestRobustness(DebtRecoveryCommon):
         sent = self.levels_sent(partners)
         self.assertEqual(len(sent), 5, "one reminder each, none twice")
         self.assertEqual(sent.partner_id, partners)
-        mails = self.env["mail.mail"].search(
-            [("model", "=", "res.partner"), ("res_id", "in", partners.ids)]
-        )
+        mails = self.mails(partners)
         self.assertEqual(len(mails), 5)
         self.assertEqual(
             partners.with_company(self.company).debt_level_id, self.levels[0]
@@ -271,11 +269,7 @@ class TestRobustness(DebtRecoveryCommon):
             self.cron_run()._cron_daily()
         self.assertIn(invoice.payment_state, ("paid", "in_payment"))
         self.assertFalse(self.interactions(event="level"), "no reminder once paid")
-        self.assertFalse(
-            self.env["mail.mail"].search(
-                [("model", "=", "res.partner"), ("res_id", "=", self.customer.id)]
-            )
-        )
+        self.assertFalse(self.mails(self.customer))
         self.assertEqual(self.state().debt_status, "up_to_date")
         self.assertEqual(self.levels_sent(others).partner_id, others)
 

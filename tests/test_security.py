@@ -374,10 +374,12 @@ class TestSecurity(DebtRecoveryCommon):
         template_b = self.env["mail.template"].create(
             {
                 "name": "Company B reminder",
-                "model_id": self.env.ref("base.model_res_partner").id,
-                "subject": "{{ object.env.company.name }} - ladder B",
-                "body_html": "<p>Dear <t t-out='object.name'/>, from "
-                "<t t-out='object.env.company.name'/>.</p>",
+                "model_id": self.env.ref(
+                    "account_debt_recovery.model_debt_recovery_followup"
+                ).id,
+                "subject": "{{ object.company_id.name }} - ladder B",
+                "body_html": "<p>Dear <t t-out='object.partner_id.name'/>, from "
+                "<t t-out='object.company_id.name'/>.</p>",
             }
         )
         self.levels_b.write({"execution": "auto"})

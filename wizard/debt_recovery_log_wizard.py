@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.fields import Command
+from odoo.fields import Command, Domain
 from odoo.tools import html2plaintext, is_html_empty
 
 from ..models.debt_recovery_interaction import CHANNELS, DIRECTIONS, OUTCOMES
@@ -112,12 +112,17 @@ class DebtRecoveryLogWizard(models.TransientModel):
             if not partner:
                 wizard.available_message_ids = Message
                 continue
+            followups = self.env["debt.recovery.followup"].search(
+                [("partner_id", "=", partner.id)]
+            )
             messages = Message.search(
-                [
-                    ("model", "=", "res.partner"),
-                    ("res_id", "in", (partner | partner.child_ids).ids),
-                    ("message_type", "=", "email"),
-                ],
+                Domain("message_type", "=", "email")
+                & (
+                    Domain("model", "=", "res.partner")
+                    & Domain("res_id", "in", (partner | partner.child_ids).ids)
+                    | Domain("model", "=", followups._name)
+                    & Domain("res_id", "in", followups.ids)
+                ),
                 limit=50,
             )
             logged = self.env["debt.recovery.interaction"].search(

@@ -1,0 +1,114 @@
+from odoo import api, fields, models
+from odoo.fields import Domain
+
+
+class DebtRecoveryFollowup(models.Model):
+    """What a reminder of a follow-up says (its email, its letter): one
+    computation of the figures shown everywhere, for a whole batch: the
+    chased overdue items, the unallocated credits and payments, and the net
+    amount asked; with the level's words in the customer's language."""
+
+    _inherit = "debt.recovery.followup"
+
+    def _document_level(self):
+        """The level a reminder of this follow-up speaks at now: the one
+        waiting for review, else the one reached, else the first."""
+        self.ensure_one()
+        return self.pending_level_id or self.level_id or self._policy()._first_level()
+
+    def _document_values(self, levels=None, today=None):
+        """``{followup: values}`` (see ``_documents``), each at the level given
+        in ``levels`` (``{followup: level}``) or at its current one."""
+        levels = levels or {}
+        return self._documents(
+            [(followup, followup, levels.get(followup)) for followup in self], today
+        )
+
+    @api.model
+    def _documents(self, requests, today=None):
+        """``requests``: ``[(key, followup, level)]``; returns ``{key: values}``.
+
+        Reads the ledger once per company for the whole batch: the chased
+        overdue items, the unallocated credits, the figures, the invoice
+        contacts and the bank accounts.
+        """
+        today = today or fields.Date.context_today(self)
+        followups = self.env["debt.recovery.followup"].union(
+            *(followup for _key, followup, _level in requests)
+        )
+        ledger = {
+            company: self._document_ledger(
+                company,
+                followups.filtered(lambda f, c=company: f.company_id == c).partner_id,
+                today,
+            )
+            for company in followups.company_id
+        }
+        texts = {}
+        result = {}
+        for key, followup, level in requests:
+            company, partner = followup.company_id, followup.partner_id
+            data = ledger[company]
+            level = level or followup._document_level()
+            lang = partner.lang or self.env.lang or "en_US"
+            if (level, lang) not in texts:
+                texts[level, lang] = level._texts(lang, today)
+            lines = data["lines"][partner].with_context(lang=lang)
+            credits = data["credits"][partner].with_context(lang=lang)
+            contacts = data["contacts"].get(partner, partner)
+            people = contacts.filtered(lambda contact: not contact.is_company)
+            result[key] = {
+                "followup": followup,
+                "partner": partner.with_context(lang=lang),
+                "contacts": contacts,
+                "addressee": people[:1],
+                "company": company,
+                "currency": company.currency_id,
+                "level": level.with_context(lang=lang),
+                "tone": level.tone,
+                "texts": texts[level, lang],
+                "lang": lang,
+                "date": today,
+                "lines": lines,
+                "days_overdue": {
+                    line: line._debt_days_overdue(today) for line in lines
+                },
+                "totals": lines._debt_totals_by_currency(),
+                "credits": credits,
+                "credit_totals": credits._debt_totals_by_currency(),
+                "net": data["figures"].get(partner, {}).get("chased_amount", 0.0),
+                "banks": data["banks"],
+                "collector": followup._collector(),
+            }
+        return result
+
+    @api.model
+    def _document_ledger(self, company, partners, today):
+        AML = self.env["account.move.line"].with_company(company)
+        scope = Domain("partner_id.commercial_partner_id", "in", partners.ids)
+        return {
+            "lines": AML._debt_lines_by_partner(
+                AML._debt_eligible_overdue_domain(company, today) & scope
+            ),
+            "credits": AML._debt_lines_by_partner(
+                AML._debt_open_receivable_domain(company)
+                & Domain("amount_residual", "<", 0)
+                & scope
+            ),
+            "figures": AML._debt_figures(company, partners, today),
+            "contacts": self._invoice_contacts(partners),
+            "banks": company._debt_bank_accounts(),
+        }
+
+    @api.model
+    def _invoice_contacts(self, partners):
+        """``{customer: its invoice-address contacts}`` for those that have
+        some (one search): where reminders go."""
+        contacts = self.env["res.partner"].search(
+            [("parent_id", "in", partners.ids), ("type", "=", "invoice")], order="id"
+        )
+        result = {}
+        for contact in contacts:
+            parent = contact.parent_id
+            result[parent] = result.get(parent, contacts.browse()) | contact
+        return result
