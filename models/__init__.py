@@ -23,3 +23,5 @@ from . import res_partner
 from . import res_partner_actions
 from . import debt_recovery_analysis
 from . import debt_recovery_followup_documents
+from . import mail_template
+from . import debt_recovery_batch_render

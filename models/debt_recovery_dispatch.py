@@ -27,8 +27,15 @@ class DebtRecoveryDispatch(models.AbstractModel):
         Returns ``(done, failed)``, both ``{followup: data}``; a failed data
         has its ``error`` in words.
         """
+        Followup = self.env["debt.recovery.followup"]
+        followups = Followup.union(*steps)
+        contacts = Followup._invoice_contacts(followups.partner_id)
         for followup, data in steps.items():
-            if data["level"].send_email and not followup.partner_id.email:
+            partner = followup.partner_id
+            data["recipients"] = followup._debt_recipients(
+                contacts.get(partner, partner)
+            )
+            if data["level"].send_email and not data["recipients"].filtered("email"):
                 data["error"] = self.env._(
                     "%(partner)s has no email address.",
                     partner=followup.partner_id.display_name,
@@ -92,6 +99,7 @@ class DebtRecoveryDispatch(models.AbstractModel):
             add_context={
                 "debt_documents": {f.id: values for f, values in documents.items()}
             },
+            recipients={f.id: data["recipients"] for f, data in batch.items()},
         )
         for followup, data in batch.items():
             mail = mails[followup.id]
@@ -100,49 +108,55 @@ class DebtRecoveryDispatch(models.AbstractModel):
                 mail.attachment_ids = [(4, data["letter"].id)]
 
     @api.model
-    def _queue_template(self, template, res_ids, add_context=None, email_values=None):
-        """``{res_id: mail.mail}``: ``template`` rendered for ``res_ids``,
-        each in its language, with ``add_context`` given to the rendering,
-        and queued."""
+    def _queue_template(
+        self, template, res_ids, add_context=None, email_values=None, recipients=None
+    ):
+        """``{res_id: mail.mail}``: ``template`` rendered for ``res_ids`` (each
+        field compiled once per language for the batch), with
+        ``add_context`` given to the rendering, and queued. ``recipients``
+        (``{res_id: res.partner}``) replaces the template's own."""
         fields_rendered = ("subject", "body_html", "email_from", "reply_to")
-        values = {res_id: {} for res_id in res_ids}
-        for lang_template, lang_ids in template._classify_per_lang(res_ids).values():
-            for fname in fields_rendered:
-                rendered = lang_template._render_field(
-                    fname, lang_ids, add_context=add_context
+        values = self.env["debt.recovery.batch.render"]._render(
+            template, fields_rendered, res_ids, add_context
+        )
+        if recipients is None:
+            for lang_template, lang_ids in template._classify_per_lang(
+                res_ids
+            ).values():
+                lang_template._generate_template_recipients(
+                    lang_ids,
+                    {"email_cc", "email_to", "partner_to"},
+                    render_results=values,
                 )
-                for res_id, value in rendered.items():
-                    values[res_id][fname] = value
-            lang_template._generate_template_recipients(
-                lang_ids,
-                {"email_cc", "email_to", "partner_to"},
-                render_results=values,
-            )
+        else:
+            for res_id in res_ids:
+                values[res_id]["partner_ids"] = recipients[res_id].ids
         records = self.env[template.model].browse(res_ids)
+        # one look-up of the reply-to address for the batch (the follow-up's
+        # thread: replies come back to it)
+        replies = records._notify_get_reply_to_batch(
+            defaults={r.id: values[r.id].get("email_from") for r in records}
+        )
         vals_list = []
         for record in records:
             vals = values[record.id]
-            vals_list.append(
-                {
-                    "subject": vals.get("subject"),
-                    "body_html": vals.get("body_html"),
-                    "body": vals.get("body_html"),
-                    "email_from": vals.get("email_from") or None,
-                    "reply_to": vals.get("reply_to") or None,
-                    "email_to": vals.get("email_to"),
-                    "email_cc": vals.get("email_cc"),
-                    "recipient_ids": [
-                        (4, pid) for pid in vals.get("partner_ids") or []
-                    ],
-                    "model": template.model,
-                    "res_id": record.id,
-                    "auto_delete": template.auto_delete,
-                    "mail_server_id": template.mail_server_id.id,
-                    **(email_values or {}),
-                }
-            )
-            if not vals_list[-1]["email_from"]:
-                vals_list[-1].pop("email_from")
+            mail_vals = {
+                "subject": vals.get("subject"),
+                "body_html": vals.get("body_html"),
+                "body": vals.get("body_html"),
+                "reply_to": vals.get("reply_to") or replies.get(record.id),
+                "email_to": vals.get("email_to"),
+                "email_cc": vals.get("email_cc"),
+                "recipient_ids": [(4, pid) for pid in vals.get("partner_ids") or []],
+                "model": template.model,
+                "res_id": record.id,
+                "auto_delete": template.auto_delete,
+                "mail_server_id": template.mail_server_id.id,
+                **(email_values or {}),
+            }
+            if vals.get("email_from"):
+                mail_vals["email_from"] = vals["email_from"]
+            vals_list.append(mail_vals)
         mails = self.env["mail.mail"].sudo().create(vals_list)
         return dict(zip(res_ids, mails, strict=True))
 

@@ -137,7 +137,6 @@ class DebtRecoveryFollowup(models.Model):
         compute="_compute_status",
         store=True,
         index=True,
-        tracking=True,
     )
     interaction_ids = fields.One2many(
         "debt.recovery.interaction", "followup_id", string="History"

@@ -55,7 +55,10 @@ class DebtRecoveryFollowup(models.Model):
                     pending_level_id=decision["level"].id, next_action_date=today
                 )
             elif action == "step":
+                # written with the level reached, once the actions ran
+                decision["vals"] = vals
                 steps[followup] = decision
+                continue
             else:
                 next_date = decision["next_action_date"]
                 vals["next_action_date"] = next_date if next_date is not True else False
@@ -84,6 +87,7 @@ class DebtRecoveryFollowup(models.Model):
                 )
             )
             vals = {
+                **data.get("vals", {}),
                 "level_id": level.id,
                 "pending_level_id": False,
                 "last_failure": False,
@@ -99,6 +103,7 @@ class DebtRecoveryFollowup(models.Model):
             entries.append(followup._failure_entry(data, automated))
             followup._write_changes(
                 {
+                    **data.get("vals", {}),
                     "pending_level_id": data["level"].id,
                     "last_failure": data["error"],
                     "last_failure_date": today,

@@ -100,6 +100,17 @@ class DebtRecoveryFollowup(models.Model):
             "banks": company._debt_bank_accounts(),
         }
 
+    def _debt_recipients(self, contacts=None):
+        """Who a reminder goes to: the customer's invoice-address contacts
+        that have an email address, else the customer itself."""
+        self.ensure_one()
+        if contacts is None:
+            contacts = self._invoice_contacts(self.partner_id).get(
+                self.partner_id, self.partner_id
+            )
+        with_email = contacts.filtered("email")
+        return with_email or self.partner_id
+
     @api.model
     def _invoice_contacts(self, partners):
         """``{customer: its invoice-address contacts}`` for those that have

@@ -135,6 +135,16 @@ class DebtRecoveryInteraction(models.Model):
     )
     summary = fields.Char(required=True, tracking=True)
     notes = fields.Html()
+    recipient_ids = fields.Many2many(
+        "res.partner",
+        relation="debt_recovery_interaction_recipient_rel",
+        column1="interaction_id",
+        column2="partner_id",
+        string="Sent To",
+        readonly=True,
+        copy=False,
+        help="Who the email was sent to.",
+    )
     mail_message_id = fields.Many2one(
         "mail.message", string="Email", readonly=True, ondelete="set null"
     )
@@ -276,6 +286,13 @@ class DebtRecoveryInteraction(models.Model):
             vals.setdefault("amount_due", followup.chased_amount)
             vals.setdefault("level_id", followup.level_id.id)
 
+    def _check_company(self, fnames=None):
+        # The log writer builds system entries from their follow-up (its
+        # customer, company, levels and invoices): consistent by
+        # construction. Manual entries are checked.
+        manual = self.filtered(lambda interaction: not interaction.automated)
+        return super(DebtRecoveryInteraction, manual)._check_company(fnames)
+
     @api.model
     def _log(self, entries):
         """The one writer of the log's system entries (``entries``: values
@@ -315,6 +332,7 @@ class DebtRecoveryInteraction(models.Model):
                 channel="email",
                 direction="outbound",
                 mail_message_id=mail.mail_message_id.id,
+                recipient_ids=[fields.Command.set(mail.recipient_ids.ids)],
                 summary=mail.subject or level.name,
             )
         if letter:  # the letter the email carries; printing it reuses it

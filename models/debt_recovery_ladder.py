@@ -38,8 +38,13 @@ class DebtRecoveryLadder(models.AbstractModel):
         """Everything the rules read, for the whole batch: one query each."""
         Interaction = self.env["debt.recovery.interaction"]
         AML = self.env["account.move.line"]
+        policies = followups._policies()
         facts = {
-            "policies": followups._policies(),
+            "policies": policies,
+            # each policy's levels in ladder order, sorted once for the batch
+            "ladders": {
+                policy: policy._ladder() for policy in set(policies.values()) if policy
+            },
             "stats": Interaction._outbound_stats(followups, today),
             "promises": Interaction._open_promises(followups),
             "disputes": followups._open_counts(
@@ -98,6 +103,7 @@ class DebtRecoveryLadder(models.AbstractModel):
         elif decision["figures"]["below_minimum"]:
             decision["action"] = "wait"
         else:
+            decision["ladder"] = facts["ladders"][policy]
             self._climb(followup, decision, facts["stats"][followup], today)
         return decision
 
@@ -107,10 +113,11 @@ class DebtRecoveryLadder(models.AbstractModel):
         policy = decision["policy"]
         current = self._current_level(followup)
         days = (today - decision["figures"]["chased_since"]).days
-        target = self._rule_target_level(policy, days)
+        ladder = decision["ladder"]
+        target = self._rule_target_level(policy, days, ladder)
         if not self._rule_once(current, target):
             return
-        level = self._rule_one_step(policy, current)
+        level = self._rule_one_step(policy, current, ladder)
         allowed_from = self._rule_contact_spacing(policy, stats, today)
         if allowed_from > today:
             decision["next_action_date"] = allowed_from
@@ -125,16 +132,16 @@ class DebtRecoveryLadder(models.AbstractModel):
     # The rules
     # ------------------------------------------------------------------
     @api.model
-    def _rule_target_level(self, policy, days_overdue):
+    def _rule_target_level(self, policy, days_overdue, ladder=None):
         """Rule 1: the target is the highest level whose delay is reached,
         measured on the oldest chased overdue item."""
-        return policy._target_level(days_overdue)
+        return policy._target_level(days_overdue, ladder)
 
     @api.model
-    def _rule_one_step(self, policy, current):
+    def _rule_one_step(self, policy, current, ladder=None):
         """Rule 2: climb at most one level per evaluation; the first contact
         is always the first level, however old the debt."""
-        return policy._next_level(current)
+        return policy._next_level(current, ladder)
 
     @api.model
     def _rule_contact_spacing(self, policy, stats, today):

@@ -115,24 +115,31 @@ class DebtRecoveryPolicy(models.Model):
         for policy in self:
             policy.partner_count = counts.get(policy, 0)
 
+    def _ladder(self):
+        """The levels in ladder order."""
+        self.ensure_one()
+        return list(self.level_ids.sorted())
+
     def _first_level(self):
         self.ensure_one()
         return self.level_ids.sorted()[:1]
 
-    def _target_level(self, days_overdue):
-        """Highest level whose delay is reached (rule 1)."""
-        self.ensure_one()
-        reached = self.level_ids.filtered(lambda lvl: lvl.days_overdue <= days_overdue)
-        return reached.sorted()[-1:]
+    def _target_level(self, days_overdue, ladder=None):
+        """Highest level whose delay is reached (rule 1); ``ladder`` is
+        ``_ladder()`` when the caller has it already."""
+        ladder = self._ladder() if ladder is None else ladder
+        reached = [level for level in ladder if level.days_overdue <= days_overdue]
+        return reached[-1] if reached else self.env["debt.recovery.level"]
 
-    def _next_level(self, level):
-        """The level right above ``level``; the first level when ``level`` is empty."""
-        self.ensure_one()
-        levels = self.level_ids.sorted()
+    def _next_level(self, level, ladder=None):
+        """The level right above ``level``; the first level when ``level`` is
+        empty."""
+        ladder = self._ladder() if ladder is None else ladder
         if not level:
-            return levels[:1]
-        above = levels.filtered(lambda lvl: lvl._ladder_key() > level._ladder_key())
-        return above[:1]
+            return ladder[0] if ladder else self.env["debt.recovery.level"]
+        key = level._ladder_key()
+        above = [step for step in ladder if step._ladder_key() > key]
+        return above[0] if above else self.env["debt.recovery.level"]
 
     @api.model
     def _default_for_company(self, company):

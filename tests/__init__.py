@@ -19,3 +19,4 @@ from . import test_robustness
 from . import test_tour
 from . import test_concurrent_runs
 from . import test_followup_ownership
+from . import test_reminder_batch
