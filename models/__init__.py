@@ -25,3 +25,4 @@ from . import debt_recovery_analysis
 from . import debt_recovery_followup_documents
 from . import mail_template
 from . import debt_recovery_batch_render
+from . import mail_mail

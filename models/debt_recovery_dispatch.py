@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from odoo import api, models
 from odoo.exceptions import UserError
-from odoo.tools import groupby
+from odoo.tools import email_normalize, groupby
 
 _logger = logging.getLogger(__name__)
 
@@ -25,7 +25,9 @@ class DebtRecoveryDispatch(models.AbstractModel):
 
         ``steps``: ``{followup: {"level", "lines", "amount", ...}}``.
         Returns ``(done, failed)``, both ``{followup: data}``; a failed data
-        has its ``error`` in words.
+        has its ``error`` in words. A reminder that cannot be emailed (no
+        valid address) is no contact: the step falls back to a letter to
+        print (``data["address_error"]``) and the failure is recorded.
         """
         Followup = self.env["debt.recovery.followup"]
         followups = Followup.union(*steps)
@@ -35,11 +37,8 @@ class DebtRecoveryDispatch(models.AbstractModel):
             data["recipients"] = followup._debt_recipients(
                 contacts.get(partner, partner)
             )
-            if data["level"].send_email and not data["recipients"].filtered("email"):
-                data["error"] = self.env._(
-                    "%(partner)s has no email address.",
-                    partner=followup.partner_id.display_name,
-                )
+            if data["level"].send_email:
+                data["address_error"] = self._address_error(partner, data["recipients"])
         ready = {f: d for f, d in steps.items() if not d.get("error")}
         self._isolated(self._run_levels_batch, ready, today)
         return (
@@ -71,13 +70,34 @@ class DebtRecoveryDispatch(models.AbstractModel):
             self._isolated(method, {key: data}, *args)
 
     @api.model
+    def _address_error(self, partner, recipients):
+        """Why ``recipients`` cannot receive an email, in words, or False."""
+        if not any(recipients.mapped("email")):
+            return self.env._(
+                "%(partner)s has no email address.", partner=partner.display_name
+            )
+        valid = recipients.filtered(lambda r: email_normalize(r.email or ""))
+        if not valid:
+            return self.env._(
+                "The email address of %(partner)s is not valid: %(email)s.",
+                partner=partner.display_name,
+                email=", ".join(recipients.mapped("email")),
+            )
+        return False
+
+    @api.model
     def _run_levels_batch(self, batch, today):
         for level, items in groupby(batch.items(), key=lambda item: item[1]["level"]):
             level_batch = dict(items)
-            if level.send_email:
+            emailed = {
+                followup: data
+                for followup, data in level_batch.items()
+                if not data.get("address_error")
+            }
+            if level.send_email and emailed:
                 if level.attach_letter:
-                    self._render_letters(level, level_batch)
-                self._queue_emails(level, level_batch)
+                    self._render_letters(level, emailed)
+                self._queue_emails(level, emailed)
             if level.schedule_activity:
                 self._schedule_activities(level, level_batch, today)
 
@@ -99,7 +119,12 @@ class DebtRecoveryDispatch(models.AbstractModel):
             add_context={
                 "debt_documents": {f.id: values for f, values in documents.items()}
             },
-            recipients={f.id: data["recipients"] for f, data in batch.items()},
+            recipients={
+                f.id: data["recipients"].filtered(
+                    lambda r: email_normalize(r.email or "")
+                )
+                for f, data in batch.items()
+            },
         )
         for followup, data in batch.items():
             mail = mails[followup.id]

@@ -1,5 +1,7 @@
 from datetime import timedelta
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 
 from .debt_recovery_level import escalation_label
@@ -79,6 +81,7 @@ class DebtRecoveryFollowup(models.Model):
         reached (rule 8: with the invoices it concerned) and move the
         follow-ups up; the failures wait for a collector."""
         entries = []
+        failures = {}
         for followup, data in done.items():
             level = data["level"]
             entries.extend(
@@ -98,9 +101,18 @@ class DebtRecoveryFollowup(models.Model):
             if level.escalation != "none":
                 # rule 6: proposed by the run, decided by a manager
                 vals.update(escalation=level.escalation, escalation_state="proposed")
+            if data.get("address_error"):
+                vals.update(last_failure=data["address_error"], last_failure_date=today)
+                entries.append(
+                    followup._failure_entry(
+                        dict(data, error=data["address_error"]), automated
+                    )
+                )
+                failures[followup] = data["address_error"]
             followup._write_changes(vals)
         for followup, data in failed.items():
             entries.append(followup._failure_entry(data, automated))
+            failures[followup] = data["error"]
             followup._write_changes(
                 {
                     **data.get("vals", {}),
@@ -111,9 +123,79 @@ class DebtRecoveryFollowup(models.Model):
                 }
             )
         self.env["debt.recovery.interaction"]._log(entries)
+        self._tell_collectors(failures, today)
 
-    # ------------------------------------------------------------------
-    # Figures
+    def _message_receive_bounce(self, email, partner):
+        """A reminder bounced: the latest email to that address is no
+        contact."""
+        result = super()._message_receive_bounce(email, partner)
+        Interaction = self.env["debt.recovery.interaction"].sudo()
+        latest = Interaction.search(
+            [
+                ("followup_id", "in", self.ids),
+                ("channel", "=", "email"),
+                ("direction", "=", "outbound"),
+                ("mail_message_id", "!=", False),
+            ],
+            order="date desc, id desc",
+            limit=1,
+        )
+        if latest:
+            Interaction._debt_delivery_failed(
+                {
+                    latest.mail_message_id: self.env._(
+                        "it bounced from %(email)s", email=email
+                    )
+                }
+            )
+        return result
+
+    @api.model
+    def _tell_collectors(self, failures, today):
+        """A failed action shows on the follow-up (chatter, worklist) and
+        gives its collector an activity to fix it, once: ``{followup:
+        reason}``."""
+        if not failures:
+            return
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        summary = self.env._("Fix the customer's contact details")
+        open_ones = (
+            self.env["mail.activity"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "in", [followup.id for followup in failures]),
+                    ("activity_type_id", "=", todo.id),
+                    ("summary", "=", summary),
+                ]
+            )
+        )
+        waiting = set(open_ones.mapped("res_id"))
+        Activity = self.env["mail.activity"].sudo()
+        model = self.env["ir.model"]._get_id(self._name)
+        Activity.create(
+            [
+                {
+                    "res_model_id": model,
+                    "res_id": followup.id,
+                    "activity_type_id": todo.id,
+                    "summary": summary,
+                    "note": Markup("<p>%s</p>") % reason,
+                    "date_deadline": today,
+                    "user_id": (followup._collector() or self.env.user).id,
+                }
+                for followup, reason in failures.items()
+                if followup.id not in waiting
+            ]
+        )
+        for followup, reason in failures.items():
+            followup.sudo().message_post(
+                body=Markup("<p>%s</p>")
+                % self.env._("Debt recovery action failed: %(reason)s", reason=reason),
+                subtype_xmlid="mail.mt_note",
+            )
+
     # ------------------------------------------------------------------
     @api.model
     def _refresh_customers(self, partners, company):

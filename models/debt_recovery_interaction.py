@@ -337,7 +337,15 @@ class DebtRecoveryInteraction(models.Model):
             )
         if letter:  # the letter the email carries; printing it reuses it
             entry["letter_attachment_id"] = letter.id
-        if level.produce_letter:
+        if data.get("address_error"):
+            # no email reached anybody: the step goes out as a letter instead
+            entry["summary"] = self.env._(
+                "%(level)s: a letter to print, as the email cannot be sent "
+                "(%(reason)s)",
+                level=level.name,
+                reason=data["address_error"],
+            )
+        if level.produce_letter or data.get("address_error"):
             entry.update(letter_state="to_print", direction="outbound")
             if not mail:
                 entry["channel"] = "letter"

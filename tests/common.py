@@ -88,7 +88,11 @@ class DebtRecoveryCommon(AccountTestInvoicingCommon):
             ]
         )
         return self.env["mail.mail"].search(
-            [("model", "=", followups._name), ("res_id", "in", followups.ids)]
+            [
+                ("model", "=", followups._name),
+                ("res_id", "in", followups.ids),
+                ("is_notification", "=", False),  # not the collectors' ones
+            ]
         )
 
     def interactions(self, partner=None, company=None, **filters):
