@@ -64,8 +64,59 @@ class DebtRecoveryFollowup(models.Model):
                     "None of the selected customers has a reminder awaiting review."
                 )
             )
+        if len(waiting) == 1 and waiting.pending_level_id.send_email:
+            return waiting._review_composer()
+        # a selection: the collector sends them as the run would have
         self.env["debt.recovery.run"]._send_pending(waiting)
         return True
+
+    def _review_composer(self):
+        """The email of the level waiting for review, composed and editable in
+        Odoo's composer, its letter attached when the level sends one; sending
+        it reaches the level (``_review_sent``)."""
+        self.ensure_one()
+        level = self.pending_level_id
+        letters = self.env["ir.attachment"]
+        if level.attach_letter:
+            letters = self.env[
+                "report.account_debt_recovery.report_debt_recovery_level_letter"
+            ]._debt_render_attachments(self, level)[self]
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Review and Send: %(level)s", level=level.name),
+            "res_model": "mail.compose.message",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {
+                "default_model": self._name,
+                "default_res_ids": self.ids,
+                "default_template_id": level.mail_template_id.id,
+                "default_composition_mode": "comment",
+                "default_attachment_ids": [(6, 0, letters.ids)],
+                "debt_recovery_review": self.id,
+            },
+        }
+
+    def _review_sent(self, message):
+        """The collector sent the level waiting for review (``message``, from
+        the composer): the level is reached, logged with that email."""
+        check_collector(
+            self.env,
+            self.env._("Only debt recovery collectors can send reviewed reminders."),
+        )
+        self.ensure_one()
+        level = self.pending_level_id
+        if not level:
+            return
+        today = fields.Date.context_today(self)
+        ladder = self.env["debt.recovery.ladder"]
+        data = ladder._decide_one(self, ladder._facts(self, today), today)
+        letter = message.attachment_ids.filtered(
+            lambda attachment: attachment.mimetype == "application/pdf"
+        )[:1]
+        data.update(level=level, message=message, letter=letter)
+        self._record_steps({self: data}, {}, today, automated=False)
 
     def action_approve_escalation(self):
         """Rule 6: a manager approves the proposed escalation (logged)."""

@@ -166,7 +166,7 @@ class DebtRecoveryInteraction(models.Model):
         "ir.attachment", string="Letter", readonly=True, ondelete="set null"
     )
     letter_state = fields.Selection(
-        [("to_print", "To Print"), ("printed", "Printed")],
+        [("to_print", "To Print"), ("printed", "Printed"), ("withdrawn", "Withdrawn")],
         copy=False,
         index="btree_not_null",
     )
@@ -313,6 +313,11 @@ class DebtRecoveryInteraction(models.Model):
         Rule 8: the invoices concerned are linked to the entry, from which
         each invoice computes the highest level it reached."""
         level, mail, letter = data["level"], data.get("mail"), data.get("letter")
+        # a queued email (the run), or a message posted from the composer
+        message = mail.mail_message_id if mail else data.get("message")
+        recipients = (
+            mail.recipient_ids if mail else message.partner_ids if message else None
+        )
         base = {
             "followup_id": followup.id,
             "automated": automated,
@@ -327,13 +332,13 @@ class DebtRecoveryInteraction(models.Model):
             direction="internal",
             summary=self.env._("%(level)s reached", level=level.name),
         )
-        if mail:
+        if message:
             entry.update(
                 channel="email",
                 direction="outbound",
-                mail_message_id=mail.mail_message_id.id,
-                recipient_ids=[fields.Command.set(mail.recipient_ids.ids)],
-                summary=mail.subject or level.name,
+                mail_message_id=message.id,
+                recipient_ids=[fields.Command.set(recipients.ids)],
+                summary=message.subject or level.name,
             )
         if letter:  # the letter the email carries; printing it reuses it
             entry["letter_attachment_id"] = letter.id
@@ -347,7 +352,7 @@ class DebtRecoveryInteraction(models.Model):
             )
         if level.produce_letter or data.get("address_error"):
             entry.update(letter_state="to_print", direction="outbound")
-            if not mail:
+            if not message:
                 entry["channel"] = "letter"
         entries = [entry]
         if level.escalation != "none":

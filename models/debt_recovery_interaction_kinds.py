@@ -42,6 +42,7 @@ EVENTS = [
     ("plan_broken", "Payment Plan Broken"),
     ("plan_completed", "Payment Plan Completed"),
     ("plan_cancelled", "Payment Plan Cancelled"),
+    ("letter_withdrawn", "Letter Withdrawn"),
     ("resumed", "Pause Ended"),
     ("assigned", "Collector Assigned"),
     ("policy_changed", "Policy Changed"),

@@ -2,6 +2,8 @@ from odoo import api, models
 from odoo.exceptions import UserError
 from odoo.tools.safe_eval import safe_eval, time
 
+from ..models.debt_recovery_roles import check_collector
+
 LETTER_REPORT = "account_debt_recovery.action_report_debt_recovery_letter"
 LEVEL_LETTER_REPORT = "account_debt_recovery.action_report_debt_recovery_level_letter"
 
@@ -20,6 +22,9 @@ class ReportDebtRecoveryLetter(models.AbstractModel):
 
     @api.model
     def _get_report_values(self, docids, data=None):
+        # the customers' letters are the collectors' business, whatever the
+        # route that asks for them (/report/html, /report/pdf)
+        check_collector(self.env)
         interactions = self.env["debt.recovery.interaction"].browse(docids)
         requests = [
             (interaction, interaction.followup_id, interaction.level_id)
@@ -78,11 +83,28 @@ class ReportDebtRecoveryLetter(models.AbstractModel):
         ``ir.actions.report.retrieve_attachment``), so a reprint gives the
         very letter that was sent.
         """
+        check_collector(self.env)
         letters = interactions.filtered("letter_state")
         if not letters:
             raise UserError(
                 self.env._("None of the selected interactions has a letter to print.")
             )
+        letters, withdrawn = self._debt_still_due(letters)
+        if not letters:
+            return {
+                "type": "ir.actions.client",
+                "tag": "display_notification",
+                "params": {
+                    "type": "warning",
+                    "sticky": True,
+                    "title": self.env._("No letter printed"),
+                    "message": self.env._(
+                        "Things changed since these letters were prepared:\n"
+                        "%(reasons)s",
+                        reasons="\n".join(withdrawn.values()),
+                    ),
+                },
+            }
         report = self.env.ref(LETTER_REPORT)
         missing = letters.filtered(lambda letter: not letter.letter_attachment_id)
         if missing:
@@ -90,7 +112,54 @@ class ReportDebtRecoveryLetter(models.AbstractModel):
             self.env["ir.actions.report"]._render_qweb_pdf(report, missing.ids)
             self._debt_link_letters(missing, report)
         letters._debt_system_write({"letter_state": "printed"})
+        if withdrawn:
+            self.env.user._bus_send(
+                "simple_notification",
+                {
+                    "type": "warning",
+                    "sticky": True,
+                    "title": self.env._("Letters left out"),
+                    "message": "\n".join(withdrawn.values()),
+                },
+            )
         return report.report_action(letters, config=False)
+
+    @api.model
+    def _debt_still_due(self, letters):
+        """The letters to print today, and ``{letter: why not}`` for those of
+        customers paused, settled, in a payment plan or whose overdue
+        invoices are all disputed since the letter was prepared: those are
+        withdrawn (logged on their follow-up), not printed."""
+        letters.followup_id._refresh_figures()
+        reasons = {
+            "paused": self.env._("%(customer)s: the follow-up is paused."),
+            "up_to_date": self.env._("%(customer)s: nothing is overdue any more."),
+            "plan": self.env._("%(customer)s: the overdue invoices are in a plan."),
+            "disputed": self.env._("%(customer)s: the overdue invoices are disputed."),
+            "excluded": self.env._("%(customer)s: excluded from debt recovery."),
+        }
+        withdrawn = {}
+        for letter in letters.filtered(lambda entry: entry.letter_state == "to_print"):
+            status = letter.followup_id.status
+            if status in reasons:
+                withdrawn[letter] = reasons[status] % {
+                    "customer": letter.partner_id.display_name
+                }
+        Interaction = self.env["debt.recovery.interaction"]
+        left_out = Interaction.union(*withdrawn)
+        left_out._debt_system_write({"letter_state": "withdrawn"})
+        Interaction._log(
+            [
+                letter.followup_id._event_values(
+                    "letter_withdrawn",
+                    reason,
+                    automated=False,
+                    level_id=letter.level_id.id,
+                )
+                for letter, reason in withdrawn.items()
+            ]
+        )
+        return letters - left_out, withdrawn
 
     @api.model
     def _debt_link_letters(self, interactions, report):
@@ -131,14 +200,25 @@ class ReportDebtRecoveryLevelLetter(models.AbstractModel):
 
     @api.model
     def _get_report_values(self, docids, data=None):
+        check_collector(self.env)
         followups = self.env["debt.recovery.followup"].browse(docids)
         level = self.env["debt.recovery.level"].browse((data or {}).get("level_id"))
         requests = [(followup, followup, level) for followup in followups]
+        letters = self._debt_letters(requests)
+        nothing = followups.filtered(lambda f: not letters[f.id]["lines"])
+        if nothing:
+            raise UserError(
+                self.env._(
+                    "Nothing is overdue for %(customers)s: there is no letter to "
+                    "print.",
+                    customers=", ".join(nothing.partner_id.mapped("display_name")),
+                )
+            )
         return {
             "doc_ids": docids,
             "doc_model": "debt.recovery.followup",
             "docs": followups,
-            "letters": self._debt_letters(requests),
+            "letters": letters,
         }
 
     @api.model

@@ -3,6 +3,8 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.fields import Domain
 
+from ..models.debt_recovery_roles import check_collector
+
 # Aging buckets of the statement (days overdue), as in the XLSX export.
 BUCKETS = [
     ("not_due", 0, 0),
@@ -22,6 +24,7 @@ class ReportDebtRecoveryStatement(models.AbstractModel):
 
     @api.model
     def _get_report_values(self, docids, data=None):
+        check_collector(self.env)
         partners = self.env["res.partner"].browse(docids)
         company = self.env.company
         today = fields.Date.context_today(self)

@@ -1,9 +1,12 @@
 import json
+import socket
+from urllib.parse import urlsplit
 
 import lxml.html
 from lxml import etree
 
 from odoo import models
+from odoo.exceptions import UserError
 
 LETTER_TEMPLATE = "account_debt_recovery.report_debt_recovery_letter"
 # Reports printed in batches of many customers (one wkhtmltopdf call).
@@ -78,6 +81,7 @@ class IrActionsReport(models.Model):
         (``account_debt_recovery.letter_print_delay``, ms)."""
         report = self
         if report_ref and self._get_report(report_ref).report_name in BATCH_TEMPLATES:
+            self._debt_check_styling_reachable()
             header = _share_layouts(header, "minimal_layout_report_headers", "header")
             footer = _share_layouts(footer, "minimal_layout_report_footers", "footer")
             delay = (
@@ -97,6 +101,29 @@ class IrActionsReport(models.Model):
             specific_paperformat_args=specific_paperformat_args,
             set_viewport_size=set_viewport_size,
         )
+
+    def _debt_check_styling_reachable(self):
+        """wkhtmltopdf loads the letterhead's styling from the server: when the
+        server does not answer at the report URL, it silently prints letters
+        without letterhead nor address window. Refuse instead, saying why."""
+        url = self._get_report_url()
+        parsed = urlsplit(url)
+        port = parsed.port or (443 if parsed.scheme == "https" else 80)
+        try:
+            with socket.create_connection((parsed.hostname, port), timeout=5):
+                answered = True
+        except OSError:
+            answered = False
+        if not answered:
+            raise UserError(
+                self.env._(
+                    "The letters cannot be printed on the company's paper: the "
+                    "styling is loaded from %(url)s, which does not answer. Set the "
+                    "system parameter report.url to an address of this server "
+                    "that the server itself can reach.",
+                    url=url,
+                )
+            )
 
     def _build_wkhtmltopdf_args(
         self,

@@ -1,6 +1,7 @@
 from datetime import date, timedelta
 
 from odoo import Command, fields
+from odoo.tests import Form
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
@@ -126,6 +127,21 @@ class DebtRecoveryCommon(AccountTestInvoicingCommon):
         followup = self.followup(partner, company)
         followup._write_state(vals)
         return followup
+
+    def send_reviewed(self, partner=None, user=None, edit=None):
+        """A collector opens the reminder waiting for review (Send Now) and
+        sends it from the composer, after ``edit(form)`` if given."""
+        customer = (partner or self.customer).with_user(user or self.env.user)
+        action = customer.action_debt_send_now()
+        if action is True:
+            return None
+        self.assertEqual(action["res_model"], "mail.compose.message")
+        composer = self.env["mail.compose.message"].with_user(user or self.env.user)
+        with Form(composer.with_context(**action["context"])) as form:
+            if edit:
+                edit(form)
+        form.record.action_send_mail()
+        return form.record
 
     def dispute(self, invoices, reason="Goods damaged"):
         """The customer disputes ``invoices`` (logged as a collector would)."""

@@ -116,8 +116,8 @@ class TestDailyRun(DebtRecoveryCommon):
         self.assertEqual(partner.debt_status, "to_review")
         self.assertFalse(partner.debt_level_id)
         self.assertFalse(self.interactions(event="level"))
-        partner.action_debt_send_now()
-        self.assertEqual(partner.debt_level_id, self.levels[0])
+        self.send_reviewed()
+        self.assertEqual(self.state().debt_level_id, self.levels[0])
         self.assertEqual(len(self.interactions(event="level")), 1)
 
     @freeze_time(DebtRecoveryCommon.TODAY)

@@ -119,3 +119,46 @@ class TestDeliveryFailures(DebtRecoveryCommon):
         letter = followup._document_values({followup: self.levels[2]})[followup]
         self.assertEqual(letter["net"], 600.0)
         self.assertEqual(letter["credits"].move_id, refund)
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(TODAY)
+class TestReviewComposer(DebtRecoveryCommon):
+    """Review means review: a level waiting for review opens its email in
+    Odoo's composer, pre-filled and editable, with its letter attached; what
+    the collector sends is what is logged."""
+
+    def test_the_collector_edits_and_sends_the_composed_reminder(self):
+        final = self.levels[3]
+        final.execution = "review"
+        self.no_spacing()
+        self.set_state(level_id=self.levels[2].id)
+        self.invoice(1000.0, self.days_ago(90))
+        self.run_daily()
+        followup = self.followup()
+        self.assertEqual(followup.pending_level_id, final)
+        action = self.customer.action_debt_send_now()
+        self.assertEqual(action["res_model"], "mail.compose.message")
+        letters = self.env["ir.attachment"].browse(
+            action["context"]["default_attachment_ids"][0][2]
+        )
+        self.assertEqual(letters.mimetype, "application/pdf", "the letter preview")
+
+        def edit(form):
+            self.assertIn("final notice", form.subject)
+            self.assertIn("This is our final notice", form.body)
+            form.body = form.body.replace(
+                "This is our final notice", "This is our final notice, Ms Payer"
+            )
+
+        self.send_reviewed(edit=edit)
+        followup = self.followup()
+        self.assertEqual(followup.level_id, final)
+        self.assertFalse(followup.pending_level_id)
+        self.assertEqual(followup.escalation_state, "proposed")
+        sent = self.interactions(event="level", level_id=final.id)
+        self.assertFalse(sent.automated)
+        self.assertEqual(sent.channel, "email")
+        self.assertIn("final notice, Ms Payer", str(sent.mail_message_id.body))
+        self.assertEqual(sent.recipient_ids, self.customer)
+        self.assertTrue(sent.letter_attachment_id)

@@ -200,7 +200,7 @@ class TestSecurity(DebtRecoveryCommon):
             partner.with_user(self.billing).action_debt_send_now()
         self.assertEqual(self.state().debt_status, "to_review", "nothing sent")
         self.assertFalse(self.interactions(event="level"))
-        partner.with_user(self.collector).action_debt_send_now()
+        self.send_reviewed(user=self.collector)
         partner = self.state()
         self.assertEqual(partner.debt_level_id, self.levels[0])
         self.assertEqual(partner.debt_status, "overdue")

@@ -254,7 +254,7 @@ class TestWorklist(DebtRecoveryCommon):
         self.invoice(1000.0, self.days_ago(10))
         self.run_daily()
         self.assertEqual(self.state().debt_status, "to_review")
-        self.customer.action_debt_send_now()
+        self.send_reviewed()
         self.assertEqual(self.state().debt_level_id, self.levels[0])
         self.assertFalse(self.state().debt_pending_level_id)
         self.assertEqual(self.state().debt_priority, 10000.0)

@@ -6,3 +6,4 @@ from . import debt_recovery_xlsx_export
 from . import debt_recovery_customers_wizard
 from . import debt_recovery_pause_wizard
 from . import debt_recovery_assign_wizard
+from . import mail_compose_message
