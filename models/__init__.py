@@ -8,6 +8,7 @@ from . import debt_recovery_followup
 from . import debt_recovery_followup_apply
 from . import debt_recovery_followup_actions
 from . import debt_recovery_followup_worklist
+from . import debt_recovery_followup_escalation
 from . import debt_recovery_interaction
 from . import debt_recovery_interaction_outcome
 from . import debt_recovery_plan

@@ -118,14 +118,6 @@ class DebtRecoveryFollowup(models.Model):
         data.update(level=level, message=message, letter=letter)
         self._record_steps({self: data}, {}, today, automated=False)
 
-    def action_approve_escalation(self):
-        """Rule 6: a manager approves the proposed escalation (logged)."""
-        return self._selected()._decide_escalation(approved=True)
-
-    def action_reject_escalation(self):
-        """Rule 6: a manager rejects it; the customer returns to the ladder."""
-        return self._selected()._decide_escalation(approved=False)
-
     def action_resume(self):
         """End the pause now."""
         check_collector(self.env)
@@ -241,41 +233,6 @@ class DebtRecoveryFollowup(models.Model):
         excluded._log_events(
             "included", lambda f: self.env._("Back on the debt recovery ladder.")
         )
-        return True
-
-    def _decide_escalation(self, approved):
-        check_manager(
-            self.env,
-            self.env._(
-                "Only a debt recovery manager can approve or reject escalations."
-            ),
-        )
-        not_proposed = self.filtered(lambda f: f.escalation_state != "proposed")
-        if not_proposed:
-            raise UserError(
-                self.env._(
-                    "No escalation is awaiting approval for %(partners)s.",
-                    partners=", ".join(not_proposed.partner_id.mapped("display_name")),
-                )
-            )
-        self._refresh_figures()
-        entries = []
-        for followup in self:
-            label = followup._escalation_label()
-            entries.append(
-                followup._event_values(
-                    "escalation_approved" if approved else "escalation_rejected",
-                    self.env._("Escalation approved: %(escalation)s", escalation=label)
-                    if approved
-                    else self.env._(
-                        "Escalation rejected: %(escalation)s", escalation=label
-                    ),
-                    automated=False,
-                    escalation=followup.escalation,
-                )
-            )
-        self.env["debt.recovery.interaction"]._log(entries)
-        self._write_state({"escalation_state": "approved" if approved else "rejected"})
         return True
 
     # ------------------------------------------------------------------

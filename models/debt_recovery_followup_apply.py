@@ -82,6 +82,7 @@ class DebtRecoveryFollowup(models.Model):
         follow-ups up; the failures wait for a collector."""
         entries = []
         failures = {}
+        escalated = self.browse()
         for followup, data in done.items():
             level = data["level"]
             entries.extend(
@@ -101,6 +102,7 @@ class DebtRecoveryFollowup(models.Model):
             if level.escalation != "none":
                 # rule 6: proposed by the run, decided by a manager
                 vals.update(escalation=level.escalation, escalation_state="proposed")
+                escalated |= followup
             if data.get("address_error"):
                 vals.update(last_failure=data["address_error"], last_failure_date=today)
                 entries.append(
@@ -124,6 +126,7 @@ class DebtRecoveryFollowup(models.Model):
             )
         self.env["debt.recovery.interaction"]._log(entries)
         self._tell_collectors(failures, today)
+        escalated._ask_managers(today)
 
     def _message_receive_bounce(self, email, partner):
         """A reminder bounced: the latest email to that address is no

@@ -143,6 +143,20 @@ class DebtRecoveryCommon(AccountTestInvoicingCommon):
         form.record.action_send_mail()
         return form.record
 
+    def decide_escalation(
+        self, decision, partner=None, user=None, reason="Agreed", before=False
+    ):
+        """A manager approves or rejects the proposed escalation with the
+        wizard the buttons open."""
+        customer = (partner or self.customer).with_user(user or self.env.user)
+        action = getattr(customer, f"action_debt_{decision}_escalation")()
+        Wizard = self.env[action["res_model"]].with_user(user or self.env.user)
+        with Form(Wizard.with_context(**action["context"])) as form:
+            form.reason = reason
+            if before:
+                form.before_deadline = True
+        return form.record.action_decide()
+
     def dispute(self, invoices, reason="Goods damaged"):
         """The customer disputes ``invoices`` (logged as a collector would)."""
         return self.env["debt.recovery.interaction"].create(

@@ -207,11 +207,13 @@ class TestLadderRules(DebtRecoveryCommon):
         )
         with self.assertRaises(AccessError):
             partner.with_user(collector).action_debt_approve_escalation()
-        partner.action_debt_approve_escalation()
-        self.assertEqual(partner.debt_status, "escalated")
+        self.decide_escalation("approve", reason="Silent for three months")
+        self.assertEqual(self.state().debt_status, "escalated")
         approval = self.interactions(event="escalation_approved")
         self.assertEqual(approval.user_id, self.env.user)
         self.assertEqual(approval.escalation, "agency")
+        self.assertEqual(approval.amount_due, 1000.0)
+        self.assertIn("Silent for three months", str(approval.notes))
 
     def test_rule6_rejected_escalation_returns_to_the_ladder(self):
         self.no_spacing()
@@ -219,7 +221,8 @@ class TestLadderRules(DebtRecoveryCommon):
         self.invoice(1000.0, self.days_ago(10))
         partner = self.run_on(self.TODAY)
         self.assertEqual(partner.debt_status, "escalation_proposed")
-        partner.action_debt_reject_escalation()
+        self.decide_escalation("reject", reason="They called back")
+        partner = self.state()
         self.assertEqual(partner.debt_status, "overdue")
         self.assertEqual(partner.debt_escalation_state, "rejected")
         self.assertTrue(self.interactions(event="escalation_rejected"))
