@@ -40,6 +40,7 @@ EVENTS = [
     ("plan_activated", "Payment Plan Activated"),
     ("plan_reminder", "Instalment Reminder"),
     ("plan_broken", "Payment Plan Broken"),
+    ("plan_broken_notice", "Broken Plan Notice"),
     ("plan_completed", "Payment Plan Completed"),
     ("plan_cancelled", "Payment Plan Cancelled"),
     ("letter_withdrawn", "Letter Withdrawn"),

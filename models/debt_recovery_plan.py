@@ -14,7 +14,9 @@ STATES = [
     ("cancelled", "Cancelled"),
 ]
 # Moved only by the plan's actions (managers) and by the daily run.
-STATUS_FIELDS = frozenset({"state", "date_activated", "date_end", "cancel_reason"})
+STATUS_FIELDS = frozenset(
+    {"state", "date_activated", "date_end", "cancel_reason", "broken_notice_due"}
+)
 # What the customer agreed to: frozen once the plan is no longer a draft.
 AGREEMENT_FIELDS = {
     "partner_id",
@@ -173,6 +175,12 @@ class DebtRecoveryPlan(models.Model):
         help="Date the plan was completed, broken or cancelled.",
     )
     cancel_reason = fields.Text(readonly=True, copy=False, tracking=True)
+    broken_notice_due = fields.Boolean(
+        readonly=True,
+        copy=False,
+        help="The customer is still to be told that the plan broke: on the first "
+        "day the policy's spacing and weekly cap allow a contact.",
+    )
     notes = fields.Html()
 
     _grace_days_positive = models.Constraint(

@@ -28,6 +28,7 @@ class DebtRecoveryPlanMonitor(models.AbstractModel):
         self._locked(paid, lambda plan: plan.state == "active")._complete(today)
         self._mark_late_instalments(today)
         self._break_missed_instalments(today)
+        self._send_broken_notices(today)
         self._send_instalment_reminders(today)
 
     @api.model
@@ -37,6 +38,32 @@ class DebtRecoveryPlanMonitor(models.AbstractModel):
         locked = records.try_lock_for_update(allow_referencing=True)
         locked.invalidate_recordset()
         return locked.filtered(still_due)
+
+    @api.model
+    def _contact_allowed(self, plans, today):
+        """The plans whose customer may be contacted today: plan notices are
+        outbound contacts, they respect the policy's spacing and weekly cap
+        like the ladder's (and are deferred otherwise)."""
+        followups = plans.followup_id
+        stats = self.env["debt.recovery.interaction"]._outbound_stats(followups, today)
+        policies = followups._policies()
+        ladder = self.env["debt.recovery.ladder"]
+        return plans.filtered(
+            lambda plan: (
+                ladder._rule_contact_spacing(
+                    policies[plan.followup_id], stats[plan.followup_id], today
+                )
+                <= today
+            )
+        )
+
+    @api.model
+    def _send_broken_notices(self, today):
+        due = self.env["debt.recovery.plan"].search(
+            [("state", "=", "broken"), ("broken_notice_due", "=", True)]
+        )
+        due = self._locked(due, lambda plan: plan.broken_notice_due)
+        self._contact_allowed(due, today)._send_broken_notices()
 
     @api.model
     def _running_instalments(self, domain):
@@ -98,6 +125,8 @@ class DebtRecoveryPlanMonitor(models.AbstractModel):
             return days > 0 and instalment.due_date - timedelta(days=days) <= today
 
         due = candidates.filtered(reminder_due)
+        allowed = self._contact_allowed(due.plan_id, today)
+        due = due.filtered(lambda instalment: instalment.plan_id in allowed)
         default_template = self.env.ref(
             "account_debt_recovery.mail_template_debt_recovery_plan_reminder"
         )

@@ -1,3 +1,5 @@
+from markupsafe import escape
+
 from odoo import Command, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.misc import format_date
@@ -210,15 +212,16 @@ class DebtRecoveryPlan(models.Model):
     # State changes of the daily checks (debt.recovery.plan.monitor)
     # ------------------------------------------------------------------
     def _break(self, today, missed):
-        """The plans break: invoices back on the ladder where they were, a
-        courteous notice to the customer, an activity for the collector."""
-        self._write_status({"state": "broken", "date_end": today})
-        default_template = self.env.ref(
-            "account_debt_recovery.mail_template_debt_recovery_plan_broken"
+        """The plans break: invoices back on the ladder where they were, an
+        activity for the collector, and a courteous notice to the customer,
+        sent on the first day the policy's spacing and weekly cap allow
+        (``broken_notice_due``)."""
+        self._write_status(
+            {"state": "broken", "date_end": today, "broken_notice_due": True}
         )
         call = self.env.ref("mail.mail_activity_data_call", raise_if_not_found=False)
         todo = self.env.ref("mail.mail_activity_data_todo")
-        notices = {}
+        entries = []
         for plan in self:
             first_missed = missed.filtered(
                 lambda inst, plan=plan: inst.plan_id == plan
@@ -231,24 +234,42 @@ class DebtRecoveryPlan(models.Model):
                 date=format_date(self.env, first_missed.due_date),
                 days=plan.grace_days,
             )
-            notices[plan] = {
-                "template": plan._policy().plan_broken_template_id or default_template,
-                "record": plan,
-                "partner": plan.partner_id,
-                "summary": summary,
-            }
+            entries.append(plan._log_values("plan_broken", summary))
             plan.activity_schedule(
                 activity_type_id=(call or todo).id,
                 summary=self.env._("Payment plan broken: call the customer"),
-                note=summary,
+                note=escape(summary),
                 date_deadline=today,
                 user_id=(plan.user_id or self.env.user).id,
             )
-        self.env["debt.recovery.dispatch"]._send_notices(notices)
-        self.env["debt.recovery.interaction"]._log(
-            [plan._notice_entry("plan_broken", data) for plan, data in notices.items()]
-        )
+        self.env["debt.recovery.interaction"]._log(entries)
         self.followup_id._refresh_figures(today)
+
+    def _send_broken_notices(self):
+        """Tell the customers their plan is broken (a contact)."""
+        default_template = self.env.ref(
+            "account_debt_recovery.mail_template_debt_recovery_plan_broken"
+        )
+        notices = {
+            plan: {
+                "template": plan._policy().plan_broken_template_id or default_template,
+                "record": plan,
+                "partner": plan.partner_id,
+                "summary": self.env._(
+                    "Payment plan %(plan)s ended: the customer is told.",
+                    plan=plan.name,
+                ),
+            }
+            for plan in self
+        }
+        self.env["debt.recovery.dispatch"]._send_notices(notices)
+        self._write_status({"broken_notice_due": False})
+        self.env["debt.recovery.interaction"]._log(
+            [
+                plan._notice_entry("plan_broken_notice", data)
+                for plan, data in notices.items()
+            ]
+        )
 
     def _complete(self, today):
         """The covered invoices are paid: the plans complete (the ladder

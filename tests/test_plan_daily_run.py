@@ -177,7 +177,8 @@ class TestPlanDailyRun(PlanCommon):
         self.assertFalse(plan.at_risk)
         self.assertFalse(self.inv.debt_plan_id, "the invoice is back on the ladder")
         # the customer is told, courteously
-        broken = self.interactions(event="plan_broken")
+        self.assertEqual(self.interactions(event="plan_broken").channel, "note")
+        broken = self.interactions(event="plan_broken_notice")
         self.assertEqual(broken.channel, "email")
         self.assertEqual(broken.amount_due, 650.0)
         notice = self.plan_mails(plan).filtered(
@@ -218,7 +219,7 @@ class TestPlanDailyRun(PlanCommon):
         self.run_on(date(2026, 3, 9))  # the reminders
         self.run_on(date(2026, 3, 20))
         self.assertEqual((plan | other).mapped("state"), ["broken", "broken"])
-        logged = self.interactions(partner=no_email, event="plan_broken")
+        logged = self.interactions(partner=no_email, event="plan_broken_notice")
         self.assertIn("could not be told", logged.summary)
         self.assertEqual(logged.channel, "note")
         self.assertEqual(len(other.activity_ids), 1)
@@ -294,3 +295,37 @@ class TestPlanDailyRun(PlanCommon):
         logged = self.interactions(company=other_company, event="plan_broken")
         self.assertEqual(logged.invoice_ids, invoice)
         self.assertFalse(invoice.debt_plan_id)
+
+
+@tagged("post_install", "-at_install")
+class TestPlanNoticesAreContacts(PlanCommon):
+    """Plan reminders and broken-plan notices are outbound contacts: they
+    respect the policy's spacing and weekly cap, deferred to the first day
+    allowed."""
+
+    def test_a_broken_plan_notice_waits_for_the_spacing(self):
+        self.policy.write({"min_days_between_contacts": 7, "max_contacts_per_week": 2})
+        invoice = self.invoice(1000.0, self.days_ago(30))
+        plan = self.make_plan(invoice)
+        # a firm reminder went out two days before the plan breaks
+        with freeze_time(date(2026, 3, 16)):
+            self.env["debt.recovery.interaction"].create(
+                {
+                    "partner_id": self.customer.id,
+                    "channel": "phone",
+                    "direction": "outbound",
+                    "outcome": "left_message",
+                    "summary": "Called about the plan",
+                }
+            )
+        with freeze_time(date(2026, 3, 18)):
+            self.run_daily()
+        self.assertEqual(plan.state, "broken")
+        self.assertTrue(plan.broken_notice_due)
+        self.assertFalse(self.interactions(event="plan_broken_notice"))
+        with freeze_time(date(2026, 3, 23)):  # the first day allowed
+            self.run_daily()
+        notice = self.interactions(event="plan_broken_notice")
+        self.assertEqual(notice.channel, "email")
+        self.assertEqual(notice.date.date(), date(2026, 3, 23))
+        self.assertFalse(plan.broken_notice_due)
