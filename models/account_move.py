@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from .debt_recovery_roles import COLLECTOR_GROUP
+
 
 class AccountMove(models.Model):
     _inherit = "account.move"
@@ -13,6 +15,7 @@ class AccountMove(models.Model):
         string="Recovery Interactions",
         copy=False,
         readonly=True,
+        groups=COLLECTOR_GROUP,
     )
     # Rule 8: the interaction log is the invoice's memory of the levels it
     # reached; computed from it, never written by hand (nor through
@@ -25,12 +28,14 @@ class AccountMove(models.Model):
         index="btree_not_null",
         help="Highest follow-up level at which this invoice was included in a "
         "communication to the customer.",
+        groups=COLLECTOR_GROUP,
     )
     debt_level_date = fields.Date(
         string="Last Reminder",
         compute="_compute_debt_level",
         store=True,
         help="Date of the communication in which the invoice reached its level.",
+        groups=COLLECTOR_GROUP,
     )
     # A dispute or a plan holds an invoice while it is open: derived from
     # those records, never a flag written on the invoice.
@@ -40,12 +45,17 @@ class AccountMove(models.Model):
         store=True,
         help="Disputed invoices leave the follow-up ladder until the dispute "
         "is resolved.",
+        groups=COLLECTOR_GROUP,
     )
     debt_dispute_reason = fields.Text(
-        string="Dispute Reason", compute="_compute_debt_dispute_reason"
+        string="Dispute Reason",
+        compute="_compute_debt_dispute_reason",
+        groups=COLLECTOR_GROUP,
     )
     debt_interaction_count = fields.Integer(
-        string="Recovery Interaction Count", compute="_compute_debt_interaction_count"
+        string="Recovery Interaction Count",
+        compute="_compute_debt_interaction_count",
+        groups=COLLECTOR_GROUP,
     )
     debt_plan_ids = fields.Many2many(
         "debt.recovery.plan",
@@ -55,6 +65,7 @@ class AccountMove(models.Model):
         string="Recovery Payment Plans",
         copy=False,
         readonly=True,
+        groups=COLLECTOR_GROUP,
     )
     debt_plan_id = fields.Many2one(
         "debt.recovery.plan",
@@ -64,6 +75,7 @@ class AccountMove(models.Model):
         index="btree_not_null",
         help="Active payment plan covering this invoice: it is out of the ladder "
         "while the plan runs.",
+        groups=COLLECTOR_GROUP,
     )
 
     @api.depends("debt_interaction_ids.level_id", "debt_interaction_ids.event")

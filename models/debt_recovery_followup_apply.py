@@ -213,7 +213,27 @@ class DebtRecoveryFollowup(models.Model):
         missing = owing - followups.partner_id
         if missing:
             followups |= self._for_partners(missing, company)
-        followups.try_lock_for_update(allow_referencing=True)._refresh_figures()
+        locked = followups.try_lock_for_update(allow_referencing=True)
+        locked._refresh_figures()
+        locked._keep_paid_promises(figures)
+
+    def _keep_paid_promises(self, figures):
+        """A promise paid as promised (the chased balance fell by the promised
+        amount) is kept at once, not at its date: the customer leaves
+        "promise to pay"."""
+        Interaction = self.env["debt.recovery.interaction"]
+        ladder = self.env["debt.recovery.ladder"]
+        kept = Interaction
+        entries = []
+        for followup, promise in Interaction._open_promises(self).items():
+            amount = (figures.get(followup.partner_id) or {}).get("chased_amount", 0.0)
+            if ladder._promise_kept(promise, amount):
+                kept |= promise
+                entries.append(
+                    followup._promise_entry(promise, True, {"amount": amount})
+                )
+        kept._debt_system_write({"promise_state": "kept"})
+        Interaction._log(entries)
 
     def _refresh_figures(self, today=None):
         """Read the ledger again for these follow-ups and store the figures

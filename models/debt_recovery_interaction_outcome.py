@@ -1,5 +1,7 @@
 from datetime import timedelta
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
@@ -193,7 +195,9 @@ class DebtRecoveryInteraction(models.Model):
             "mail.mail_activity_data_todo",
             date_deadline=fields.Date.context_today(self) + timedelta(days=1),
             summary=self.env._("Fix the contact details"),
-            note=self.env._(
+            # what the collector typed is text, never live HTML
+            note=Markup("<p>%s</p>")
+            % self.env._(
                 "%(summary)s (%(channel)s) reached the wrong contact. Find the "
                 "right person for accounts payable and update the customer.",
                 summary=self.summary,

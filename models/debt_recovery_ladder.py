@@ -87,11 +87,12 @@ class DebtRecoveryLadder(models.AbstractModel):
             "resume": bool(followup.pause_until and followup.pause_until < today),
         }
         promise = facts["promises"].get(followup)
-        if promise and policy and self._promise_expired(promise, policy, today):
-            decision.update(
-                promise=promise, promise_kept=self._promise_kept(promise, amount)
-            )
-            promise = None
+        if promise and policy:
+            kept = self._promise_kept(promise, amount)
+            # paid as promised: kept at once; else checked after date + grace
+            if kept or self._promise_expired(promise, policy, today):
+                decision.update(promise=promise, promise_kept=kept)
+                promise = None
         if followup.excluded or not policy:
             decision["action"] = "hold"
         elif self._rule_settle(followup, decision, facts):

@@ -2,6 +2,8 @@ from odoo import api, models
 from odoo.exceptions import ValidationError
 from odoo.tools.misc import format_date
 
+from .debt_recovery_plan_instalment import MAX_INSTALMENTS
+
 
 class DebtRecoveryPlan(models.Model):
     """What a payment plan must be: its invoices and its schedule."""
@@ -82,14 +84,25 @@ class DebtRecoveryPlan(models.Model):
 
     @api.constrains("instalment_ids", "amount_total")
     def _check_schedule(self):
-        """Instalments in date order and adding up to the total (each one
-        positive is checked on the instalment)."""
+        """Instalments in date order, at most MAX_INSTALMENTS of them, adding
+        up to the total (each one positive is checked on the instalment),
+        however the plan is written (wizard, form, import, RPC)."""
         for plan in self:
             instalments = plan.instalment_ids.sorted(
                 lambda inst: (inst.sequence, inst.id)
             )
             if not instalments:
                 continue
+            if len(instalments) > MAX_INSTALMENTS:
+                raise ValidationError(
+                    self.env._(
+                        "A payment plan cannot have more than %(maximum)s "
+                        "instalments; %(plan)s has %(count)s.",
+                        maximum=MAX_INSTALMENTS,
+                        plan=plan.name,
+                        count=len(instalments),
+                    )
+                )
             for previous, instalment in zip(instalments, instalments[1:]):
                 if instalment.due_date <= previous.due_date:
                     raise ValidationError(

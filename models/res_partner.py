@@ -5,6 +5,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
 
 from .debt_recovery_followup import STATUSES
+from .debt_recovery_roles import COLLECTOR_GROUP
 
 # The read-only figures of the current company's follow-up shown on a
 # customer: ``{partner field: follow-up field}``.
@@ -39,12 +40,19 @@ def _followup_field(name, field_type, *args, searchable=False, **kwargs):
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
+    # Debt recovery is the collectors' business: nobody else (billing users,
+    # portal users reading their own contact) reads any of it.
     debt_followup_ids = fields.One2many(
-        "debt.recovery.followup", "partner_id", string="Follow-ups", readonly=True
+        "debt.recovery.followup",
+        "partner_id",
+        string="Follow-ups",
+        readonly=True,
+        groups=COLLECTOR_GROUP,
     )
     debt_followup_id = fields.Many2one(
         "debt.recovery.followup",
         string="Follow-up",
+        groups=COLLECTOR_GROUP,
         compute="_compute_debt_followup",
         help="This customer's follow-up in the current company.",
     )
@@ -123,17 +131,26 @@ class ResPartner(models.Model):
     debt_next_action_date = _followup_field(
         "next_action_date", fields.Date, string="Next Action"
     )
-    debt_interaction_count = fields.Integer(compute="_compute_debt_interaction_count")
+    debt_interaction_count = fields.Integer(
+        compute="_compute_debt_interaction_count", groups=COLLECTOR_GROUP
+    )
     debt_plan_count = fields.Integer(
-        string="Payment Plan Count", compute="_compute_debt_plan_count"
+        string="Payment Plan Count",
+        compute="_compute_debt_plan_count",
+        groups=COLLECTOR_GROUP,
     )
     debt_plan_ids = fields.One2many(
-        "debt.recovery.plan", "partner_id", string="Payment Plans", readonly=True
+        "debt.recovery.plan",
+        "partner_id",
+        string="Payment Plans",
+        readonly=True,
+        groups=COLLECTOR_GROUP,
     )
     debt_interaction_ids = fields.Many2many(
         "debt.recovery.interaction",
         string="Debt Recovery History",
         compute="_compute_debt_interaction_ids",
+        groups=COLLECTOR_GROUP,
         help="Every contact and event of this customer's follow-up in the "
         "current company, newest first.",
     )

@@ -3,7 +3,7 @@ from datetime import timedelta
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
 from .common import DebtRecoveryCommon
@@ -194,3 +194,42 @@ class TestFollowupOwnership(DebtRecoveryCommon):
         latest = self.interactions(event="level")[:1]
         self.assertEqual(latest.level_id, self.levels[0])
         self.assertFalse(self.interactions(event="escalation_proposed"))
+
+    def test_portal_users_read_nothing_of_the_follow_up(self):
+        self.invoice(1000.0, self.days_ago(30))
+        self.set_state(level_id=self.levels[1].id)
+        portal = new_test_user(
+            self.env,
+            login="owner_portal",
+            groups="base.group_portal",
+            partner_id=self.customer.id,
+        )
+        customer = self.customer.with_user(portal)
+        for name in ("debt_status", "debt_level_id", "debt_priority", "debt_error"):
+            with self.subTest(field=name), self.assertRaises(AccessError):
+                customer.read([name])
+        with self.assertRaises(AccessError):
+            self.followup().with_user(portal).read(["status"])
+        invoice = self.customer.invoice_ids[:1].with_user(portal)
+        with self.assertRaises(AccessError):
+            invoice.read(["debt_level_id"])
+
+    def test_an_interaction_quotes_only_an_email_of_the_customer(self):
+        other = self.env["res.partner"].create({"name": "Other Customer"})
+        foreign = other.message_post(body="Private to another customer")
+        foreign.message_type = "email"
+        wizard = (
+            self.env["debt.recovery.log.wizard"]
+            .with_user(self.collector)
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "outcome": "other",
+                    "summary": "Quote",
+                    "mail_message_id": foreign.id,
+                }
+            )
+        )
+        with self.assertRaisesRegex(UserError, "not one of"):
+            wizard.action_log()
+        self.assertFalse(self.interactions())

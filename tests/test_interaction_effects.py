@@ -55,6 +55,18 @@ class TestInteractionEffects(InteractionCommon):
         self.assertFalse(self.levels_sent())
         self.assertEqual(self.state().debt_status, "up_to_date")
 
+    def test_promise_paid_in_full_before_its_date_is_kept_at_once(self):
+        invoice = self.invoice(1000.0, self.days_ago(30))
+        with freeze_time(TODAY):
+            promise, _action = self.log(
+                outcome="promise", promise_date=TODAY + timedelta(days=10)
+            )
+            self.assertEqual(self.state().debt_status, "promise")
+            self.pay(invoice, payment_date=TODAY)
+        self.assertEqual(promise.promise_state, "kept", "at once, not at its date")
+        self.assertTrue(self.interactions(event="promise_kept"))
+        self.assertNotEqual(self.state().debt_status, "promise")
+
     def test_partial_promise_is_kept_when_the_balance_falls_by_the_amount(self):
         invoice = self.invoice(1000.0, self.days_ago(30))
         with freeze_time(TODAY):

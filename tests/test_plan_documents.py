@@ -47,6 +47,25 @@ class TestPlanDocuments(PlanCommon):
             self.assertIn(text, html)
         self.assertIn("more than 5 days after its due date", " ".join(html.split()))
 
+    def test_agreement_prints_entirely_in_the_customer_s_language(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(
+            ["account_debt_recovery"], ["fr_FR"], overwrite=True
+        )
+        self.customer.lang = "fr_FR"
+        text = " ".join(self.render(self.plan).split())
+        for french in (
+            "Accord de plan de paiement",
+            "Le client reconnaît devoir",
+            "Factures concernées",
+            "Échéancier",
+            "Comment payer",
+            "Signature :",
+        ):
+            self.assertIn(french, text)
+        for english in ("Payment Plan Agreement", "Covered invoices", "How to pay"):
+            self.assertNotIn(english, text)
+
     def test_draft_agreement_is_a_proposal(self):
         draft = self.make_plan(
             self.invoice(400.0, self.days_ago(10)), count=2, activate=False

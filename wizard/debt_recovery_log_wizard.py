@@ -186,6 +186,17 @@ class DebtRecoveryLogWizard(models.TransientModel):
     def action_log(self):
         """Record the interaction; an agreed plan then opens the plan wizard."""
         self.ensure_one()
+        # only an email of this customer's threads that the user may read
+        if self.mail_message_id and self.mail_message_id not in (
+            self.available_message_ids
+        ):
+            raise UserError(
+                self.env._(
+                    "That email is not one of %(partner)s's: choose one of the "
+                    "customer's emails.",
+                    partner=self.partner_id.display_name,
+                )
+            )
         interaction = self.env["debt.recovery.interaction"].create(
             self._prepare_interaction_vals()
         )
