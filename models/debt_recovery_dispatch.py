@@ -125,6 +125,11 @@ class DebtRecoveryDispatch(models.AbstractModel):
                 )
                 for f, data in batch.items()
             },
+            copies={
+                f.id: f._collector().email_formatted
+                for f in followups
+                if level.copy_collector and f._collector().email
+            },
         )
         for followup, data in batch.items():
             mail = mails[followup.id]
@@ -134,7 +139,13 @@ class DebtRecoveryDispatch(models.AbstractModel):
 
     @api.model
     def _queue_template(
-        self, template, res_ids, add_context=None, email_values=None, recipients=None
+        self,
+        template,
+        res_ids,
+        add_context=None,
+        email_values=None,
+        recipients=None,
+        copies=None,
     ):
         """``{res_id: mail.mail}``: ``template`` rendered for ``res_ids`` (each
         field compiled once per language for the batch), with
@@ -171,7 +182,7 @@ class DebtRecoveryDispatch(models.AbstractModel):
                 "body": vals.get("body_html"),
                 "reply_to": vals.get("reply_to") or replies.get(record.id),
                 "email_to": vals.get("email_to"),
-                "email_cc": vals.get("email_cc"),
+                "email_cc": (copies or {}).get(record.id) or vals.get("email_cc"),
                 "recipient_ids": [(4, pid) for pid in vals.get("partner_ids") or []],
                 "model": template.model,
                 "res_id": record.id,

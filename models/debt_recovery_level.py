@@ -69,6 +69,10 @@ class DebtRecoveryLevel(models.Model):
         default=lambda self: self._default_mail_template(),
         domain=[("model", "=", "debt.recovery.followup")],
     )
+    copy_collector = fields.Boolean(
+        string="Copy the Collector",
+        help="The customer's collector gets a copy of the email.",
+    )
     produce_letter = fields.Boolean(
         help="Prepare a letter to print for the customer when this level is reached."
     )

@@ -94,3 +94,19 @@ class TestReminderBatch(DebtRecoveryCommon):
         sent = self.interactions(event="level")
         self.assertEqual(sent.recipient_ids, billing)
         self.assertIn("Dear Accounts Payable", str(self.mails().body_html))
+
+    def test_a_level_may_copy_the_collector(self):
+        self.set_levels_auto()
+        self.levels[0].copy_collector = True
+        collector = self.env["res.users"].create(
+            {
+                "name": "Cora Collector",
+                "login": "cora",
+                "email": "cora@company.example.com",
+            }
+        )
+        self.set_collector(self.customer, collector)
+        self.invoice(1000.0, self.days_ago(10))
+        self.run_daily()
+        self.assertIn("cora@company.example.com", self.mails().email_cc)
+        self.assertEqual(self.mails().recipient_ids, self.customer)
