@@ -16,6 +16,7 @@
         "security/debt_recovery_security.xml",
         "security/ir.model.access.csv",
         "data/ir_sequence_data.xml",
+        "data/mail_activity_type_data.xml",
         "data/debt_recovery_level_texts.xml",
         "data/mail_template_data.xml",
         "data/ir_cron_data.xml",

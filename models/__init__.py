@@ -9,6 +9,7 @@ from . import debt_recovery_followup_apply
 from . import debt_recovery_followup_actions
 from . import debt_recovery_followup_worklist
 from . import debt_recovery_followup_escalation
+from . import debt_recovery_followup_replies
 from . import debt_recovery_interaction
 from . import debt_recovery_interaction_outcome
 from . import debt_recovery_plan
@@ -27,3 +28,5 @@ from . import debt_recovery_followup_documents
 from . import mail_template
 from . import debt_recovery_batch_render
 from . import mail_mail
+from . import mail_thread
+from . import mail_activity

@@ -33,6 +33,18 @@ class DebtRecoveryFollowup(models.Model):
                         self.env._("Pause ended: the ladder resumes."),
                     )
                 )
+            if decision.get("reply_released"):
+                vals["reply_pending_since"] = False
+                entries.append(
+                    followup._event_values(
+                        "reply_released",
+                        self.env._(
+                            "The customer's reply was not read within %(days)s days: "
+                            "the ladder resumes.",
+                            days=decision["policy"].reply_hold_days,
+                        ),
+                    )
+                )
             if decision.get("promise"):
                 promise, kept = decision["promise"], decision["promise_kept"]
                 promises[kept] |= promise

@@ -85,6 +85,8 @@ class DebtRecoveryLadder(models.AbstractModel):
             "level": self.env["debt.recovery.level"],
             "next_action_date": False,
             "resume": bool(followup.pause_until and followup.pause_until < today),
+            "reply_released": bool(policy)
+            and followup._reply_released(followup, policy, today),
         }
         promise = facts["promises"].get(followup)
         if promise and policy:
@@ -175,8 +177,8 @@ class DebtRecoveryLadder(models.AbstractModel):
             return followup.pause_until
         if promise:
             return promise.promise_date
-        if followup.reply_pending_since:
-            return True
+        if followup.reply_pending_since and not decision["reply_released"]:
+            return True  # rule 10: a reply waits for a collector
         if followup.pending_level_id:
             return today
         return False

@@ -47,6 +47,11 @@ class DebtRecoveryPolicy(models.Model):
         help="Days after a promised payment date before the promise is checked "
         "and the ladder resumes.",
     )
+    reply_hold_days = fields.Integer(
+        default=5,
+        help="A customer's reply holds the automated ladder until a collector "
+        "reads it, at most this many days.",
+    )
     instalment_grace_days = fields.Integer(
         default=5,
         help="Days an instalment may stay unpaid after its due date before the "

@@ -23,3 +23,4 @@ from . import test_reminder_batch
 from . import test_delivery_failures
 from . import test_letters_today
 from . import test_escalation
+from . import test_replies

@@ -125,8 +125,9 @@ class DebtRecoveryLogWizard(models.TransientModel):
                 ),
                 limit=50,
             )
+            # a reply the run recorded may still be logged with its outcome
             logged = self.env["debt.recovery.interaction"].search(
-                [("mail_message_id", "in", messages.ids)]
+                [("mail_message_id", "in", messages.ids), ("event", "=", "manual")]
             )
             wizard.available_message_ids = messages - logged.mail_message_id
 
