@@ -14,6 +14,7 @@ from . import test_letters
 from . import test_mail_templates
 from . import test_worklist
 from . import test_analysis
+from . import test_aging
 from . import test_security
 from . import test_robustness
 from . import test_tour
