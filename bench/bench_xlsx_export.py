@@ -28,9 +28,9 @@ from odoo.tools import SQL
 
 def open_items(env, as_of):
     """Receivable items open at the end of ``as_of`` and how many are overdue."""
-    from odoo.addons.account_debt_recovery.wizard import debt_recovery_xlsx_queries
+    from odoo.addons.account_debt_recovery.export import queries
 
-    cte = debt_recovery_xlsx_queries.open_items_cte(env.company.id, as_of)
+    cte = queries.open_items_cte(env.company.id, as_of)
     env.cr.execute(
         SQL(
             "WITH %s SELECT COUNT(*), COUNT(*) FILTER (WHERE days > 0 AND residual > 0)"

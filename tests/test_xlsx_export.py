@@ -9,7 +9,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
-from ..wizard.debt_recovery_xlsx_workbook import excel_date_format
+from ..export.workbook import excel_date_format
 from .common import DebtRecoveryCommon
 
 HEADER = 4  # the header row of every sheet (openpyxl counts from 1)

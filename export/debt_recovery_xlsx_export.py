@@ -11,10 +11,10 @@ from odoo.fields import Domain
 from odoo.tools.misc import format_date, formatLang
 
 from ..models.res_partner import STATUSES
-from . import debt_recovery_xlsx_queries as queries
-from . import debt_recovery_xlsx_sheets as sheets
-from . import debt_recovery_xlsx_sheets_followup as followup_sheets
-from .debt_recovery_xlsx_workbook import DebtRecoveryWorkbook
+from . import queries
+from . import sheets_followup as followup_sheets
+from . import sheets_receivables as sheets
+from .workbook import DebtRecoveryWorkbook
 
 
 class DebtRecoveryXlsxExport(models.TransientModel):
@@ -22,7 +22,7 @@ class DebtRecoveryXlsxExport(models.TransientModel):
 
     Amounts are those of the end of the as-of date; the follow-up state
     (collector, level, status, flags, plans) is the current one. Each sheet is
-    one function (``debt_recovery_xlsx_sheets*``), listed by ``_xlsx_sheets``.
+    one function (``sheets_*``), listed by ``_xlsx_sheets``.
     """
 
     _name = "debt.recovery.xlsx.export"

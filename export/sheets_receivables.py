@@ -9,8 +9,8 @@ order, followed by the hidden currency ids that the money columns name.
 
 from odoo.fields import Domain
 
-from . import debt_recovery_xlsx_queries as queries
-from .debt_recovery_xlsx_workbook import Column, Sheet
+from . import queries
+from .workbook import Column, Sheet
 
 FETCH_BATCH = 2000
 

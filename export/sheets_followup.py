@@ -1,12 +1,12 @@
 """The follow-up sheets of the debt recovery export: the interactions of the
 period and the payment plans, one function each (see
-``debt_recovery_xlsx_sheets`` for what a sheet function is)."""
+``sheets_receivables`` for what a sheet function is)."""
 
 from odoo.fields import Domain
 from odoo.tools.misc import format_date
 
-from .debt_recovery_xlsx_sheets import company_domain, selection
-from .debt_recovery_xlsx_workbook import Column, Sheet
+from .sheets_receivables import company_domain, selection
+from .workbook import Column, Sheet
 
 INTERACTION_FIELDS = [
     "date",
