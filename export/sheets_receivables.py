@@ -2,59 +2,67 @@
 customer and the open items, one function each.
 
 A sheet function takes the export wizard and the data ``_xlsx_prepare``
-collected, and returns a ``Sheet``: its columns and its rows (a list, or a
-generator read once while the sheet is written). Rows are tuples in column
-order, followed by the hidden currency ids that the money columns name.
+collected, and returns a ``Sheet``: its columns, declared once below, and its
+rows (a list, or a generator read once while the sheet is written), dicts
+keyed by column key that also hold the currency ids the money columns name.
 """
 
 from odoo.fields import Domain
+from odoo.tools.translate import LazyTranslate
 
+from ..models import debt_recovery_aging as aging
 from . import queries
 from .workbook import Column, Sheet
 
-FETCH_BATCH = 2000
+_lt = LazyTranslate(__name__)
 
 
-def company_domain(data, partner_field="partner_id"):
-    """The companies of the export, each with the customers its filters select."""
-    domains = []
-    for company in data["companies"]:
-        domain = Domain("company_id", "=", company.id)
-        customer_ids = data["customers"][company]
-        if customer_ids is not None:
-            domain &= Domain(
-                f"{partner_field}.commercial_partner_id", "in", customer_ids
-            )
-        domains.append(domain)
-    return Domain.OR(domains)
-
-
-def selection(model, field_name):
-    """{value: translated label} of a selection field (None for no value)."""
-    labels = dict(model._fields[field_name]._description_selection(model.env))
-    labels[False] = labels[None] = None
-    return labels
-
-
-def _aging_labels(export):
-    env = export.env
-    return (
-        env._("Not Due"),
-        env._("1–30"),
-        env._("31–60"),
-        env._("61–90"),
-        env._("Over 90"),
-    )
-
-
-def _aging(labels, days):
-    if days <= 0:
-        return labels[0]
-    if days <= 30:
-        return labels[1]
-    if days <= 60:
-        return labels[2]
-    return labels[3] if days <= 90 else labels[4]
+OVERVIEW_COLUMNS = [
+    Column("customer", _lt("Customer"), width=32),
+    Column("reference", _lt("Reference")),
+    Column("collector", _lt("Collector"), width=18),
+    Column("policy", _lt("Policy"), width=18),
+    Column("level", _lt("Level"), width=16),
+    Column("status", _lt("Status"), width=16),
+    Column.money("total", _lt("Total Due"), total=True),
+    Column.money("overdue", _lt("Overdue"), total=True),
+    *(Column.money(f"bucket_{key}", label, total=True) for key, label in aging.BUCKETS),
+    Column("oldest_days", _lt("Oldest Days Overdue"), "int", 10),
+    Column("last_contact", _lt("Last Contact"), "date"),
+    Column("last_contact_channel", _lt("Last Contact Channel")),
+    Column("last_contact_outcome", _lt("Last Contact Outcome"), width=18),
+    Column("next_action", _lt("Next Action"), "date"),
+    Column("promise_date", _lt("Promise Date"), "date"),
+    Column.money("promise_amount", _lt("Promise Amount")),
+    Column("promise_status", _lt("Promise Status")),
+    Column("plan", _lt("Payment Plan"), width=16),
+    Column("plan_status", _lt("Plan Status")),
+    Column("next_instalment", _lt("Next Instalment"), "date"),
+    Column.money("instalment_amount", _lt("Instalment Amount"), "plan_currency_id"),
+    Column("company", _lt("Company"), width=20),
+]
+ITEM_COLUMNS = [
+    Column("customer", _lt("Customer"), width=32),
+    Column("reference", _lt("Reference")),
+    Column("document", _lt("Document"), width=20),
+    Column("type", _lt("Type"), width=14),
+    Column("invoice_date", _lt("Invoice Date"), "date"),
+    Column("date", _lt("Accounting Date"), "date"),
+    Column("date_due", _lt("Due Date"), "date"),
+    Column("currency", _lt("Currency"), width=9),
+    Column.money("amount_currency", _lt("Amount in Currency")),
+    Column.money("residual_currency", _lt("Residual in Currency")),
+    Column.money("balance", _lt("Amount"), "company_currency_id"),
+    Column.money("residual", _lt("Residual"), "company_currency_id", total=True),
+    Column("days_overdue", _lt("Days Overdue"), "int", 10),
+    Column("aging", _lt("Aging"), width=14),
+    Column("level", _lt("Level Reached"), width=16),
+    Column("disputed", _lt("Disputed"), "bool", 10),
+    Column("plan", _lt("Payment Plan"), width=16),
+    Column("no_followup", _lt("No Follow-up"), "bool", 10),
+    Column("blocked", _lt("Blocked"), "bool", 10),
+    Column("company", _lt("Company"), width=20),
+]
 
 
 # ----------------------------------------------------------------------
@@ -62,145 +70,117 @@ def _aging(labels, days):
 # ----------------------------------------------------------------------
 def overview(export, data):
     env = export.env
-    # the rows carry, after the 26 columns, the currencies of their amounts
-    currency, plan_currency = 26, 27
-    columns = [
-        Column(env._("Customer"), width=32),
-        Column(env._("Reference"), width=12),
-        Column(env._("Collector"), width=18),
-        Column(env._("Policy"), width=18),
-        Column(env._("Level"), width=16),
-        Column(env._("Status"), width=16),
-        Column(env._("Total Due"), "money", 14, currency=currency, total=True),
-        Column(env._("Overdue"), "money", 14, currency=currency, total=True),
-        Column(env._("Not Due"), "money", 14, currency=currency, total=True),
-        Column(env._("1–30 Days"), "money", 14, currency=currency, total=True),
-        Column(env._("31–60 Days"), "money", 14, currency=currency, total=True),
-        Column(env._("61–90 Days"), "money", 14, currency=currency, total=True),
-        Column(env._("Over 90 Days"), "money", 14, currency=currency, total=True),
-        Column(env._("Oldest Days Overdue"), "int", 10),
-        Column(env._("Last Contact"), "date", 12),
-        Column(env._("Last Contact Channel"), width=12),
-        Column(env._("Last Contact Outcome"), width=18),
-        Column(env._("Next Action"), "date", 12),
-        Column(env._("Promise Date"), "date", 12),
-        Column(env._("Promise Amount"), "money", 14, currency=currency),
-        Column(env._("Promise Status"), width=12),
-        Column(env._("Payment Plan"), width=16),
-        Column(env._("Plan Status"), width=12),
-        Column(env._("Next Instalment"), "date", 12),
-        Column(env._("Instalment Amount"), "money", 14, currency=plan_currency),
-        Column(env._("Company"), width=20),
-    ]
     rows, footer = [], []
     for company in data["companies"]:
         figures = data["figures"][company]
         if not figures:
             continue
-        rows.extend(_overview_rows(export, data, company, figures))
-        partner_ids = [row[0] for row in figures if row[0]]
-        unknown = any(not row[0] for row in figures)
-        env.cr.execute(
+        rows.extend(_overview_rows(export, company, figures))
+        (ledger,) = queries.rows(
+            env,
             queries.ledger_balance_query(
-                company.id, export.date_to, partner_ids, unknown
-            )
+                env, company, export.date_to, data["items"][company]
+            ),
         )
-        footer.append(
-            (
-                env._(
-                    "Receivable balance in the ledger, %(company)s",
-                    company=company.name,
-                ),
-                {6: (env.cr.fetchone()[0], company.currency_id.id)},
-            )
+        label = env._(
+            "Receivable balance in the ledger, %(company)s", company=company.name
         )
+        footer.append((label, {"total": (ledger["balance"], company.currency_id.id)}))
     return Sheet(
         name=env._("Overview"),
         title=env._("Customer Overview"),
-        columns=columns,
+        columns=[column.translated(env) for column in OVERVIEW_COLUMNS],
         rows=rows,
         empty=not rows,
-        total_by=25,  # the company
+        total_by="company",
         footer=footer,
     )
 
 
-def _overview_rows(export, data, company, figures):
+def _overview_rows(export, company, figures):
+    """The figures of each customer with the state of its follow-up in
+    ``company`` (a customer without one is up to date, with its salesperson
+    as collector and the company's default policy)."""
     env = export.env
-    Interaction = env["debt.recovery.interaction"]
-    partner_ids = [row[0] for row in figures if row[0]]
-    partners = env["res.partner"].with_company(company).browse(partner_ids)
-    partners.fetch(
-        [
-            "name",
-            "ref",
-            "user_id",
-            "debt_collector_id",
-            "debt_policy_id",
-            "debt_level_id",
-            "debt_status",
-            "debt_next_action_date",
-        ]
-    )
+    partner_ids = [row["partner_id"] for row in figures if row["partner_id"]]
+    Partner = env["res.partner"].with_context(active_test=False)
+    partners = Partner.browse(partner_ids)
+    partners.fetch(["name", "ref", "user_id"])
     by_id = {partner.id: partner for partner in partners}
-    env.cr.execute(queries.last_contacts_query(company.id, partner_ids, data["end"]))
-    contacts = {row[0]: row[1:] for row in env.cr.fetchall()}
-    env.cr.execute(queries.last_promises_query(company.id, partner_ids, data["end"]))
-    promises = {row[0]: row[1:] for row in env.cr.fetchall()}
-    plans = _running_plans(export, company, partners)
+    Followup = env["debt.recovery.followup"]
+    followups = Followup.search_fetch(
+        [("company_id", "=", company.id), ("partner_id", "in", partner_ids)],
+        [
+            "partner_id",
+            "policy_id",
+            "level_id",
+            "status",
+            "collector_id",
+            "last_contact_date",
+            "next_action_date",
+        ],
+    )
+    by_partner = {followup.partner_id.id: followup for followup in followups}
+    policies = followups._policies()
+    log = {
+        row["followup_id"]: row
+        for row in queries.rows(env, queries.followup_log_query(env, followups))
+    }
+    plans = _running_plans(export, followups)
     default_policy = env["debt.recovery.policy"]._default_for_company(company)
-    Partner = env["res.partner"]
-    statuses = selection(Partner, "debt_status")
-    channels = selection(Interaction, "channel")
-    outcomes = selection(Interaction, "outcome")
-    events = selection(Interaction, "event")
-    promise_states = selection(Interaction, "promise_state")
-    plan_states = selection(env["debt.recovery.plan"], "state") if plans else {}
+    Interaction = env["debt.recovery.interaction"]
+    statuses = export._xlsx_labels(Followup, "status")
+    channels = export._xlsx_labels(Interaction, "channel")
+    outcomes = export._xlsx_labels(Interaction, "outcome")
+    events = export._xlsx_labels(Interaction, "event")
+    promise_states = export._xlsx_labels(Interaction, "promise_state")
+    plan_states = export._xlsx_labels(env["debt.recovery.plan"], "state")
     unknown = env._("Unknown customer")
-    for partner_id, total, overdue, not_due, *buckets, oldest in figures:
-        partner = by_id.get(partner_id, Partner)
-        contact_date, channel, outcome, event = contacts.get(partner_id, (None,) * 4)
-        promise_date, promise_amount, promise_state = promises.get(
-            partner_id, (None,) * 3
+    for figure in figures:
+        partner = by_id.get(figure["partner_id"], Partner)
+        followup = by_partner.get(partner.id, Followup)
+        entries = log.get(followup.id, {})
+        plan = plans.get(followup)
+        if partner:
+            collector = followup._collector() if followup else partner.user_id
+            policy = (policies[followup] if followup else default_policy).name
+            status = statuses[followup.status or "up_to_date"]
+        else:
+            collector, policy, status = partner.user_id, None, None
+        row = dict(figure)  # total, overdue, the buckets, oldest days
+        row.update(
+            customer=partner.name if partner else unknown,
+            reference=partner.ref or None,
+            collector=collector.name or None,
+            policy=policy,
+            level=followup.level_id.name or None,
+            status=status,
+            last_contact=export._xlsx_local_date(followup.last_contact_date),
+            last_contact_channel=channels[entries.get("channel")],
+            last_contact_outcome=outcomes[entries.get("outcome")]
+            or events[entries.get("event")],
+            next_action=followup.next_action_date or None,
+            promise_date=entries.get("promise_date"),
+            promise_amount=entries.get("promise_amount") or None,
+            promise_status=promise_states[entries.get("promise_state")],
+            plan=plan.name if plan else None,
+            plan_status=plan_states[plan.state] if plan else None,
+            next_instalment=(plan.next_due_date or None) if plan else None,
+            instalment_amount=(plan.next_amount_due or None) if plan else None,
+            plan_currency_id=plan.currency_id.id if plan else None,
+            company=company.name,
+            currency_id=company.currency_id.id,
         )
-        plan = plans.get(partner_id)
-        yield (
-            partner.name if partner else unknown,
-            partner.ref or None,
-            (partner.debt_collector_id or partner.user_id).name or None,
-            (partner.debt_policy_id or default_policy).name if partner else None,
-            partner.debt_level_id.name or None,
-            statuses[partner.debt_status],
-            total,
-            overdue,
-            not_due,
-            *buckets,
-            oldest,
-            export._xlsx_local_date(contact_date),
-            channels[channel],
-            outcomes[outcome] or events[event],
-            partner.debt_next_action_date or None,
-            promise_date,
-            promise_amount or None,
-            promise_states[promise_state],
-            plan.name if plan else None,
-            plan_states[plan.state] if plan else None,
-            (plan.next_due_date or None) if plan else None,
-            (plan.next_amount_due or None) if plan else None,
-            company.name,
-            company.currency_id.id,
-            plan.currency_id.id if plan else None,
-        )
+        yield row
 
 
-def _running_plans(export, company, partners):
-    """{customer id: the payment plan running at the end of the as-of date}."""
-    if "debt.recovery.plan" not in export.env or not partners:
+def _running_plans(export, followups):
+    """{follow-up: its payment plan running at the end of the as-of date}."""
+    if not followups:
         return {}
     as_of = export.date_to
     plans = export.env["debt.recovery.plan"].search(
-        Domain("company_id", "=", company.id)
-        & Domain("partner_id.commercial_partner_id", "in", partners.ids)
+        Domain("followup_id", "in", followups.ids)
         & Domain("state", "!=", "draft")
         & Domain("date_activated", "<=", as_of)
         & (Domain("date_end", "=", False) | Domain("date_end", ">", as_of)),
@@ -208,7 +188,7 @@ def _running_plans(export, company, partners):
     )
     result = {}
     for plan in plans:
-        result.setdefault(plan.partner_id.commercial_partner_id.id, plan)
+        result.setdefault(plan.followup_id, plan)
     return result
 
 
@@ -217,113 +197,49 @@ def _running_plans(export, company, partners):
 # ----------------------------------------------------------------------
 def items(export, data):
     env = export.env
-    # the rows carry, after the 20 columns, the currencies of their amounts
-    currency, company_currency = 20, 21
-    columns = [
-        Column(env._("Customer"), width=32),
-        Column(env._("Reference"), width=12),
-        Column(env._("Document"), width=20),
-        Column(env._("Type"), width=14),
-        Column(env._("Invoice Date"), "date", 12),
-        Column(env._("Accounting Date"), "date", 12),
-        Column(env._("Due Date"), "date", 12),
-        Column(env._("Currency"), width=9),
-        Column(env._("Amount in Currency"), "money", 14, currency=currency),
-        Column(env._("Residual in Currency"), "money", 14, currency=currency),
-        Column(env._("Amount"), "money", 14, currency=company_currency),
-        Column(env._("Residual"), "money", 14, currency=company_currency, total=True),
-        Column(env._("Days Overdue"), "int", 10),
-        Column(env._("Aging"), width=10),
-        Column(env._("Level Reached"), width=16),
-        Column(env._("Disputed"), "bool", 10),
-        Column(env._("Payment Plan"), width=16),
-        Column(env._("No Follow-up"), "bool", 10),
-        Column(env._("Blocked"), "bool", 10),
-        Column(env._("Company"), width=20),
-    ]
+    columns = ITEM_COLUMNS
     if len(data["companies"]) == 1:
-        columns.pop()  # the company: in the title (and kept for the totals)
+        # the company: in the title (and kept in the rows for the totals)
+        columns = [column for column in columns if column.key != "company"]
     empty = not any(data["figures"].values())
     return Sheet(
         name=env._("Open Items"),
         title=env._("Open Receivable Items"),
-        columns=columns,
+        columns=[column.translated(env) for column in columns],
         rows=() if empty else _item_rows(export, data),
         empty=empty,
-        total_by=19,  # the company
+        total_by="company",
     )
 
 
 def _item_rows(export, data):
-    """Streamed from the database while the sheet is written: no other query
-    may run on the cursor between two batches."""
+    """Streamed from the database while the sheet is written (see
+    ``queries.stream``)."""
     env = export.env
-    cr = env.cr
-    move_types = selection(env["account.move"], "move_type")
-    aging = _aging_labels(export)
-    unknown = (env._("Unknown customer"), None)
+    move_types = export._xlsx_labels(env["account.move"], "move_type")
+    buckets = dict(aging.selection(env))
+    unknown = env._("Unknown customer")
     for company in data["companies"]:
-        figures = data["figures"][company]
-        if not figures:
+        if not data["figures"][company]:
             continue
-        partner_ids = [row[0] for row in figures if row[0]]
-        with_unknown = any(not row[0] for row in figures)
-        partners = env["res.partner"].browse(partner_ids)
-        partners.fetch(["name", "ref"])
-        labels = {
-            partner.id: (partner.name, partner.ref or None) for partner in partners
-        }
         levels = (
             env["debt.recovery.level"]
             .with_context(active_test=False)
             .search_fetch([("company_id", "=", company.id)], ["name"])
         )
         level_names = {level.id: level.name for level in levels}
-        cr.execute(
-            queries.items_query(company.id, export.date_to, partner_ids, with_unknown)
+        query = queries.items_query(
+            env, company, export.date_to, data["items"][company]
         )
-        while batch := cr.fetchmany(FETCH_BATCH):
-            for (
-                partner_id,
-                move_name,
-                move_type,
-                invoice_date,
-                date,
-                date_due,
-                currency_name,
-                amount_currency,
-                residual_currency,
-                balance,
-                residual,
-                days,
-                level_id,
-                disputed,
-                plan_name,
-                no_followup,
-                blocked,
-                currency_id,
-                company_currency_id,
-            ) in batch:
-                yield (
-                    *labels.get(partner_id, unknown),
-                    move_name,
-                    move_types[move_type],
-                    invoice_date,
-                    date,
-                    date_due,
-                    currency_name,
-                    amount_currency,
-                    residual_currency,
-                    balance,
-                    residual,
-                    days if days > 0 and residual > 0 else None,
-                    _aging(aging, days),
-                    level_names.get(level_id),
-                    bool(disputed),
-                    plan_name,
-                    bool(no_followup),
-                    bool(blocked),
-                    company.name,
-                    currency_id,
-                    company_currency_id,
-                )
+        for row in queries.stream(env, query):
+            days, residual = row["days"], row["residual"]
+            row.update(
+                customer=row["customer"] or unknown,
+                type=move_types[row["move_type"]],
+                days_overdue=days if days > 0 and residual > 0 else None,
+                aging=buckets[row["bucket"]],
+                level=level_names.get(row["level_id"]),
+                blocked=row["payment_state"] == "blocked",
+                company=company.name,
+            )
+            yield row

@@ -8,7 +8,7 @@ The workbook is written with ``constant_memory``: rows go to disk as they come,
 so a sheet can be fed by a generator of any length.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import xlsxwriter
@@ -32,30 +32,41 @@ STRFTIME_TO_EXCEL = {
 }
 
 
-@dataclass
+@dataclass(frozen=True)
 class Column:
-    """A column of a sheet.
+    """A column of a sheet: the ``key`` of its value in a row, its header
+    ``label`` and its ``kind``: text, int, date, datetime, money or bool
+    (written when true only, an empty cell meaning false).
 
-    ``kind`` is one of text, int, date, datetime, money or bool (written
-    when true only, an empty cell meaning false). A money column
-    names in ``currency`` the index, in the row, of the currency id of its value
-    (rows may carry such hidden values after the visible columns). ``total``
+    ``width`` is in characters. A money column names in ``currency`` the key
+    of the row value that holds the currency id of its amount. ``total``
     columns are summed at the bottom of the sheet.
     """
 
-    label: str
+    key: str
+    label: Any  # a text, or a lazy translation until ``translated``
     kind: str = "text"
-    width: int = 14
-    currency: int | None = None
+    width: int = 12
+    currency: str | None = None
     total: bool = False
+
+    @classmethod
+    def money(cls, key, label, currency="currency_id", total=False):
+        """An amount in the currency whose id is the row value ``currency``."""
+        return cls(key, label, "money", 14, currency=currency, total=total)
+
+    def translated(self, env):
+        """This column with its label in the language of ``env``."""
+        return replace(self, label=env._(self.label))
 
 
 @dataclass
 class Sheet:
-    """What one sheet shows: ``rows`` is any iterable of tuples, read once.
+    """What one sheet shows: ``rows`` is any iterable of dicts keyed by column
+    key (they may hold more values, such as currency ids), read once.
 
-    ``total_by`` is the index of the row value that groups the totals (the
-    company); ``footer`` rows come after the totals: ``(label, {column index:
+    ``total_by`` is the key of the row value that groups the totals (the
+    company); ``footer`` rows come after the totals: ``(label, {column key:
     (value, currency id)})``.
     """
 
@@ -64,7 +75,7 @@ class Sheet:
     columns: list[Column]
     rows: Any
     empty: bool
-    total_by: int | None = None
+    total_by: str | None = None
     freeze_columns: int = 1
     footer: list = field(default_factory=list)
 
@@ -151,22 +162,23 @@ class DebtRecoveryWorkbook:
                 HEADER_ROW, index, column.label, self.formats["header"]
             )
 
-        totals = {}  # {group: {column index: [sum, currency id]}}
-        summed = [index for index, column in enumerate(columns) if column.total]
+        totals = {}  # {group: {column key: [sum, currency id]}}
+        summed = [column for column in columns if column.total]
         writers = self._cell_writers(worksheet, columns)
         row_index = HEADER_ROW
         for row in sheet.rows:
             row_index += 1
             self._write_row(row_index, writers, row)
             if summed:
-                group = row[sheet.total_by] if sheet.total_by is not None else ""
+                group = row[sheet.total_by] if sheet.total_by else ""
                 group_totals = totals.setdefault(group, {})
-                for index in summed:
-                    if row[index] is not None:
+                for column in summed:
+                    value = row.get(column.key)
+                    if value is not None:
                         entry = group_totals.setdefault(
-                            index, [0.0, row[columns[index].currency]]
+                            column.key, [0.0, row.get(column.currency)]
                         )
-                        entry[0] += row[index]
+                        entry[0] += value
         last_data_row = row_index
 
         worksheet.freeze_panes(HEADER_ROW + 1, sheet.freeze_columns)
@@ -188,7 +200,7 @@ class DebtRecoveryWorkbook:
 
     # ------------------------------------------------------------------
     def _cell_writers(self, worksheet, columns):
-        """One ``(index, write, format, currency index)`` per column, worked
+        """One ``(index, key, write, format, currency key)`` per column, worked
         out once per sheet: the rows are many."""
         writers = {
             "money": worksheet.write_number,
@@ -201,6 +213,7 @@ class DebtRecoveryWorkbook:
         return [
             (
                 index,
+                column.key,
                 writers[column.kind],
                 self.formats.get(column.kind),
                 column.currency if column.kind == "money" else None,
@@ -212,21 +225,23 @@ class DebtRecoveryWorkbook:
         """Empty values (None, False, an empty text) leave the cell empty: a
         boolean cell is written when true only."""
         money_formats = self._money_formats
-        for index, write, cell_format, currency in writers:
-            value = row[index]
+        for index, key, write, cell_format, currency in writers:
+            value = row.get(key)
             if value is None or value is False or value == "":
                 continue
             if currency is not None:
-                key = (row[currency], False)
-                cell_format = money_formats.get(key) or self.money_format(key[0])
+                format_key = (row.get(currency), False)
+                cell_format = money_formats.get(format_key) or self.money_format(
+                    format_key[0]
+                )
             write(row_index, index, value, cell_format)
 
     def _write_total(self, worksheet, row_index, columns, label, cells, prefix=True):
         text = self.total_label(label) if prefix else label
         worksheet.write_string(row_index, 0, text, self.formats["total_label"])
-        for index in range(1, len(columns)):
-            if index in cells:
-                value, currency_id = cells[index]
+        for index, column in enumerate(columns[1:], start=1):
+            if column.key in cells:
+                value, currency_id = cells[column.key]
                 decimals = self.currencies.get(currency_id, ("", "after", 2))[2]
                 worksheet.write_number(
                     row_index,

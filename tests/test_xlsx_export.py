@@ -4,11 +4,13 @@ from datetime import datetime, timedelta
 
 from freezegun import freeze_time
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
+from ..export import queries
 from ..export.workbook import excel_date_format
 from .common import DebtRecoveryCommon
 
@@ -117,23 +119,27 @@ class TestXlsxExport(DebtRecoveryCommon):
             "Total Due": 1950.0,
             "Overdue": 1650.0,
             "Not Due": 300.0,
-            "1–30 Days": 500.0,
-            "31–60 Days": 1000.0,
-            "61–90 Days": 0.0,
+            "1-30 Days": 500.0,
+            "31-60 Days": 1000.0,
+            "61-90 Days": 0.0,
             "Over 90 Days": 150.0,
+            "Unallocated Credits": 0.0,
             "Oldest Days Overdue": 100,
             "Company": self.company.name,
         }
         self.assertEqual({key: bad[key] for key in expected}, expected)
+        # the open credit note is an unallocated credit, whatever its date: it
+        # reduces what is overdue, and is not aged
         second = rows["Second Customer"]
         self.assertEqual(
             (
                 second["Total Due"],
                 second["Overdue"],
-                second["61–90 Days"],
-                second["1–30 Days"],
+                second["61-90 Days"],
+                second["1-30 Days"],
+                second["Unallocated Credits"],
             ),
-            (300.0, 300.0, 400.0, -100.0),
+            (300.0, 300.0, 400.0, 0.0, -100.0),
         )
         self.assertEqual(second["Oldest Days Overdue"], 70)
         # real numbers, not text
@@ -231,7 +237,7 @@ class TestXlsxExport(DebtRecoveryCommon):
         mid = items[self.inv_mid.name]
         self.assertEqual(mid["Residual"], 1000.0)
         self.assertEqual(mid["Days Overdue"], 45)
-        self.assertEqual(mid["Aging"], "31–60")
+        self.assertEqual(mid["Aging"], "31-60 Days")
         self.assertEqual(mid["Due Date"], datetime(2026, 1, 6))
         # partially paid before the date: what was left then
         self.assertEqual(items[self.inv_old.name]["Residual"], 150.0)
@@ -240,6 +246,7 @@ class TestXlsxExport(DebtRecoveryCommon):
         self.assertNotIn(self.inv_later.name, items)
         self.assertEqual(items[self.refund_second.name]["Residual"], -100.0)
         self.assertIsNone(items[self.refund_second.name]["Days Overdue"])
+        self.assertEqual(items[self.refund_second.name]["Aging"], "Unallocated Credits")
         # the same export today: the payments are deducted
         _wizard, _action, book = self.export(date_to=self.TODAY)
         header, rows, _after = self.table(book["Open Items"])
@@ -349,7 +356,10 @@ class TestXlsxExport(DebtRecoveryCommon):
         header, rows, _after = self.table(overview)
         self.assertEqual(header[0], "Customer")
         self.assertEqual(header[-1], "Company")
-        self.assertEqual(overview.auto_filter.ref, f"A4:Z{HEADER + len(rows)}")
+        last_column = get_column_letter(len(header))
+        self.assertEqual(
+            overview.auto_filter.ref, f"A4:{last_column}{HEADER + len(rows)}"
+        )
 
     def test_filters_collector_level_status_minimum(self):
         collector = new_test_user(
@@ -450,6 +460,12 @@ class TestXlsxExport(DebtRecoveryCommon):
         )
         with self.assertRaises(AccessError):
             wizard.action_export()
+        # and the queries keep the record rules: company B's ledger is out of
+        # the reach of one working in company A only
+        company_b = other["company"]
+        for query_env, count in ((env, 1), (only_a, 0)):
+            figures = queries.partner_figures_query(query_env, company_b, AS_OF)
+            self.assertEqual(len(queries.rows(query_env, figures)), count)
 
     def test_last_contact_promise_and_interactions_of_the_period(self):
         Interaction = self.env["debt.recovery.interaction"]
@@ -465,7 +481,8 @@ class TestXlsxExport(DebtRecoveryCommon):
                     "summary": "Promised half",
                 }
             )
-        # logged after the as-of date: neither the last contact nor in the period
+        # logged after the as-of date: not in the period, but the follow-up's
+        # last contact now, as the worklist shows it
         Interaction.create(
             {
                 "partner_id": self.customer.id,
@@ -474,11 +491,24 @@ class TestXlsxExport(DebtRecoveryCommon):
                 "summary": "Reminder after the date",
             }
         )
+        # an internal note is no contact
+        Interaction.create(
+            {"partner_id": self.customer.id, "channel": "note", "summary": "Note"}
+        )
         _wizard, _action, book = self.export()
         bad = self.by_customer(book["Overview"])["Bad Payer"]
-        self.assertEqual(bad["Last Contact"], datetime(2026, 2, 17))
-        self.assertEqual(bad["Last Contact Channel"], "Phone")
-        self.assertEqual(bad["Last Contact Outcome"], "Promise to Pay")
+        followup = self.followup()
+        self.assertEqual(
+            bad["Last Contact"].date(),
+            fields.Datetime.context_timestamp(
+                followup, followup.last_contact_date
+            ).date(),
+        )
+        self.assertEqual(bad["Last Contact"], datetime(2026, 3, 2))
+        self.assertEqual(bad["Last Contact Channel"], "Email")
+        self.assertEqual(bad["Last Contact Outcome"], "No Answer")
+        # the follow-up's promise: the open one
+        self.assertEqual(followup.promise_date, AS_OF + timedelta(days=2))
         self.assertEqual(bad["Promise Date"], datetime(2026, 2, 22))
         self.assertEqual(bad["Promise Amount"], 500.0)
         self.assertEqual(bad["Promise Status"], "Open")
@@ -488,6 +518,39 @@ class TestXlsxExport(DebtRecoveryCommon):
         self.assertIsInstance(logged[0]["Date"], datetime)
         self.assertEqual(logged[0]["Customer"], "Bad Payer")
         self.assertEqual(logged[0]["Outcome"], "Promise to Pay")
+
+    def test_follow_up_state_comes_from_the_follow_up(self):
+        collector = new_test_user(
+            self.env,
+            login="xlsx_collector",
+            groups="account_debt_recovery.group_debt_recovery_user",
+        )
+        salesperson = new_test_user(self.env, login="xlsx_salesperson")
+        self.second.user_id = salesperson
+        self.set_collector(self.customer, collector)
+        self.set_state(
+            level_id=self.levels[1].id, next_action_date=self.TODAY + timedelta(days=3)
+        )
+        self.followup(self.second)._pause(self.TODAY + timedelta(days=30), "Audit")
+        _wizard, _action, book = self.export()
+        rows = self.by_customer(book["Overview"])
+        bad, second = rows["Bad Payer"], rows["Second Customer"]
+        Followup = self.env["debt.recovery.followup"]
+        statuses = dict(Followup._fields["status"]._description_selection(self.env))
+        self.assertEqual(
+            {key: bad[key] for key in ("Collector", "Policy", "Level", "Status")},
+            {
+                "Collector": collector.name,
+                "Policy": self.policy.name,
+                "Level": self.levels[1].name,
+                "Status": statuses[self.followup().status],
+            },
+        )
+        self.assertEqual(bad["Next Action"], datetime(2026, 3, 5))
+        # no collector: the salesperson works the customer
+        self.assertEqual(second["Collector"], salesperson.name)
+        self.assertEqual(second["Status"], "Paused")
+        self.assertIsNone(second["Level"])
 
     def test_payment_plans_sheet_lists_the_instalments(self):
         Plan = self.env["debt.recovery.plan"]
