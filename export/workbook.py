@@ -4,8 +4,9 @@ Plain Python, no ORM: the export wizard collects the data, this module lays it
 out. Every sheet looks the same: a title row (companies, date), a filters row,
 a header row frozen with an autofilter, typed cells (numbers, dates, booleans;
 amounts in their currency's format) and, below the data, a total per group.
-The workbook is written with ``constant_memory``: rows go to disk as they come,
-so a sheet can be fed by a generator of any length.
+Every sheet prints the same way too: landscape, one page wide, the header row
+on every page. The workbook is written with ``constant_memory``: rows go to
+disk as they come, so a sheet can be fed by a generator of any length.
 """
 
 from dataclasses import dataclass, field, replace
@@ -16,6 +17,9 @@ import xlsxwriter
 TITLE_ROW = 0
 FILTERS_ROW = 1
 HEADER_ROW = 3
+# A header is never clipped: a column is at least as wide as its label plus
+# this margin (in characters), whatever the width its values need.
+HEADER_MARGIN = 2
 # Excel forbids these in sheet names, and a name has 31 characters at most.
 SHEET_NAME_FORBIDDEN = str.maketrans({char: " " for char in "[]:*?/\\"})
 # strftime directives of Odoo's language date formats -> Excel number formats
@@ -38,9 +42,10 @@ class Column:
     ``label`` and its ``kind``: text, int, date, datetime, money or bool
     (written when true only, an empty cell meaning false).
 
-    ``width`` is in characters. A money column names in ``currency`` the key
-    of the row value that holds the currency id of its amount. ``total``
-    columns are summed at the bottom of the sheet.
+    ``width`` is what the values need; the header widens it when longer. A
+    money column names in ``currency`` the key of the row value that holds
+    the currency id of its amount. ``total`` columns are summed at the bottom
+    of the sheet.
     """
 
     key: str
@@ -58,6 +63,10 @@ class Column:
     def translated(self, env):
         """This column with its label in the language of ``env``."""
         return replace(self, label=env._(self.label))
+
+    @property
+    def print_width(self):
+        return max(self.width, len(self.label) + HEADER_MARGIN)
 
 
 @dataclass
@@ -152,11 +161,9 @@ class DebtRecoveryWorkbook:
         name = sheet.name.translate(SHEET_NAME_FORBIDDEN)[:31]
         worksheet = self.book.add_worksheet(name)
         columns = sheet.columns
-        for index, column in enumerate(columns):
-            worksheet.set_column(index, index, column.width)
+        self._set_up_page(worksheet, columns)
         worksheet.write_string(TITLE_ROW, 0, title, self.formats["title"])
         worksheet.write_string(FILTERS_ROW, 0, filters, self.formats["filters"])
-        worksheet.set_row(HEADER_ROW, 30)
         for index, column in enumerate(columns):
             worksheet.write_string(
                 HEADER_ROW, index, column.label, self.formats["header"]
@@ -199,6 +206,17 @@ class DebtRecoveryWorkbook:
         self.book.close()
 
     # ------------------------------------------------------------------
+    def _set_up_page(self, worksheet, columns):
+        """Column widths that show every header whole, and a printout that
+        reads like the screen: landscape, every column on one page wide (as
+        many pages tall as needed), the header row repeated on each page."""
+        for index, column in enumerate(columns):
+            worksheet.set_column(index, index, column.print_width)
+        worksheet.set_landscape()
+        worksheet.fit_to_pages(1, 0)
+        worksheet.repeat_rows(HEADER_ROW)
+        worksheet.set_footer("&C&P / &N")
+
     def _cell_writers(self, worksheet, columns):
         """One ``(index, key, write, format, currency key)`` per column, worked
         out once per sheet: the rows are many."""

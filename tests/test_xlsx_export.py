@@ -361,6 +361,24 @@ class TestXlsxExport(DebtRecoveryCommon):
             overview.auto_filter.ref, f"A4:{last_column}{HEADER + len(rows)}"
         )
 
+    def test_every_sheet_prints_landscape_one_page_wide_with_its_header(self):
+        _wizard, _action, book = self.export()
+        for sheet in book:
+            with self.subTest(sheet=sheet.title):
+                self.assertEqual(sheet.page_setup.orientation, "landscape")
+                self.assertTrue(sheet.sheet_properties.pageSetUpPr.fitToPage)
+                # one page wide (1 is the format's default, left out of the
+                # file), as many pages tall as needed
+                self.assertEqual(sheet.page_setup.fitToWidth or 1, 1)
+                self.assertEqual(sheet.page_setup.fitToHeight, 0)
+                self.assertEqual(
+                    sheet.print_title_rows.replace("$", ""), f"{HEADER}:{HEADER}"
+                )
+                # no header is clipped: each column is wider than its label
+                for index, cell in enumerate(sheet[HEADER], start=1):
+                    width = sheet.column_dimensions[get_column_letter(index)].width
+                    self.assertGreater(width, len(cell.value), cell.value)
+
     def test_filters_collector_level_status_minimum(self):
         collector = new_test_user(
             self.env,
