@@ -9,6 +9,7 @@ from . import test_plan_daily_run
 from . import test_plan_documents
 from . import test_interaction_effects
 from . import test_interaction_integrity
+from . import test_xlsx_figures
 from . import test_xlsx_export
 from . import test_letters
 from . import test_mail_templates
