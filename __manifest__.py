@@ -39,7 +39,7 @@
         "views/account_move_views.xml",
         "wizard/debt_recovery_log_wizard_views.xml",
         "wizard/debt_recovery_dispute_wizard_views.xml",
-        "wizard/debt_recovery_xlsx_export_views.xml",
+        "export/debt_recovery_xlsx_export_views.xml",
         "wizard/debt_recovery_pause_wizard_views.xml",
         "wizard/debt_recovery_assign_wizard_views.xml",
         "wizard/debt_recovery_escalation_wizard_views.xml",

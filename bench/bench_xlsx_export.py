@@ -28,17 +28,16 @@ from odoo.tools import SQL
 
 def open_items(env, as_of):
     """Receivable items open at the end of ``as_of`` and how many are overdue."""
-    from odoo.addons.account_debt_recovery.wizard import debt_recovery_xlsx_queries
+    from odoo.addons.account_debt_recovery.export import queries
 
-    cte = debt_recovery_xlsx_queries.open_items_cte(env.company.id, as_of)
-    env.cr.execute(
+    cte = queries.open_items_cte(env, env.company, as_of)
+    return env.execute_query(
         SQL(
             "WITH %s SELECT COUNT(*), COUNT(*) FILTER (WHERE days > 0 AND residual > 0)"
             " FROM item",
             cte,
         )
-    )
-    return env.cr.fetchone()
+    )[0]
 
 
 def export(env, as_of):

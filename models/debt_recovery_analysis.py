@@ -1,18 +1,8 @@
 from odoo import api, fields, models
 from odoo.tools import SQL, drop_view_if_exists
 
+from . import debt_recovery_aging as aging
 from .debt_recovery_followup import STATUSES
-
-# Keys sort in the order of the buckets: the graph and the pivot show them
-# oldest last without an extra ordering column.
-AGE_BUCKETS = [
-    ("0_not_due", "Not Due"),
-    ("1_1_30", "1-30 Days"),
-    ("2_31_60", "31-60 Days"),
-    ("3_61_90", "61-90 Days"),
-    ("4_90_plus", "Over 90 Days"),
-    ("5_credit", "Unallocated Credits"),
-]
 
 
 class DebtRecoveryAnalysis(models.Model):
@@ -39,11 +29,15 @@ class DebtRecoveryAnalysis(models.Model):
     )
     date_maturity = fields.Date(string="Due Date", readonly=True)
     days_overdue = fields.Integer(readonly=True, aggregator="max")
-    age_bucket = fields.Selection(AGE_BUCKETS, readonly=True)
+    age_bucket = fields.Selection(selection="_selection_age_bucket", readonly=True)
     is_overdue = fields.Boolean(string="Overdue", readonly=True)
     residual = fields.Monetary(
         string="Amount Due", currency_field="currency_id", readonly=True
     )
+
+    @api.model
+    def _selection_age_bucket(self):
+        return aging.selection(self.env)
 
     @api.model
     def _table_query_sql(self):
@@ -65,15 +59,7 @@ class DebtRecoveryAnalysis(models.Model):
                 GREATEST(CURRENT_DATE - aml.date_maturity, 0) AS days_overdue,
                 aml.amount_residual > 0
                     AND aml.date_maturity < CURRENT_DATE AS is_overdue,
-                CASE
-                    WHEN aml.amount_residual < 0 THEN '5_credit'
-                    WHEN aml.date_maturity IS NULL
-                        OR aml.date_maturity >= CURRENT_DATE THEN '0_not_due'
-                    WHEN CURRENT_DATE - aml.date_maturity <= 30 THEN '1_1_30'
-                    WHEN CURRENT_DATE - aml.date_maturity <= 60 THEN '2_31_60'
-                    WHEN CURRENT_DATE - aml.date_maturity <= 90 THEN '3_61_90'
-                    ELSE '4_90_plus'
-                END AS age_bucket,
+                %(age_bucket)s AS age_bucket,
                 aml.amount_residual AS residual
             FROM account_move_line aml
             JOIN account_account account ON account.id = aml.account_id
@@ -88,7 +74,10 @@ class DebtRecoveryAnalysis(models.Model):
                 AND account.account_type = 'asset_receivable'
                 AND NOT aml.reconciled
                 AND aml.amount_residual != 0
-            """
+            """,
+            age_bucket=aging.bucket_sql(
+                SQL("CURRENT_DATE - aml.date_maturity"), SQL("aml.amount_residual")
+            ),
         )
 
     def init(self):

@@ -3,16 +3,8 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.fields import Domain
 
+from ..models import debt_recovery_aging as aging
 from ..models.debt_recovery_roles import check_collector
-
-# Aging buckets of the statement (days overdue), as in the XLSX export.
-BUCKETS = [
-    ("not_due", 0, 0),
-    ("1_30", 1, 30),
-    ("31_60", 31, 60),
-    ("61_90", 61, 90),
-    ("90_plus", 91, None),
-]
 
 
 class ReportDebtRecoveryStatement(models.AbstractModel):
@@ -47,7 +39,7 @@ class ReportDebtRecoveryStatement(models.AbstractModel):
             statements[partner.id] = {
                 "partner": customer.with_context(lang=lang),
                 "lang": lang,
-                "buckets": self.with_context(lang=lang)._debt_bucket_labels(),
+                "buckets": aging.selection(self.with_context(lang=lang).env),
                 "company": company,
                 "date": today,
                 "lines": partner_lines,
@@ -70,28 +62,10 @@ class ReportDebtRecoveryStatement(models.AbstractModel):
         }
 
     @api.model
-    def _debt_bucket_labels(self):
-        """``[(bucket, label)]`` in the order of ``BUCKETS``."""
-        _ = self.env._
-        labels = [
-            _("Not due"),
-            _("1-30 days"),
-            _("31-60 days"),
-            _("61-90 days"),
-            _("Over 90 days"),
-        ]
-        return [
-            (bucket[0], label) for bucket, label in zip(BUCKETS, labels, strict=True)
-        ]
-
-    @api.model
     def _debt_aging(self, lines, today):
         """Open amounts per aging bucket, in company currency."""
-        aging = dict.fromkeys((key for key, _low, _high in BUCKETS), 0.0)
+        amounts = dict.fromkeys((key for key, _label in aging.BUCKETS), 0.0)
         for line in lines:
-            days = line._debt_days_overdue(today)
-            for key, low, high in BUCKETS:
-                if days >= low and (high is None or days <= high):
-                    aging[key] += line.amount_residual
-                    break
-        return aging
+            key = aging.bucket(line._debt_days_overdue(today), line.amount_residual)
+            amounts[key] += line.amount_residual
+        return amounts

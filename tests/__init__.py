@@ -9,11 +9,13 @@ from . import test_plan_daily_run
 from . import test_plan_documents
 from . import test_interaction_effects
 from . import test_interaction_integrity
+from . import test_xlsx_figures
 from . import test_xlsx_export
 from . import test_letters
 from . import test_mail_templates
 from . import test_worklist
 from . import test_analysis
+from . import test_aging
 from . import test_security
 from . import test_robustness
 from . import test_tour

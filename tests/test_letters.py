@@ -258,11 +258,13 @@ class TestLetters(LetterCommon):
             self.inv_not_due.name,
             credit_note.name,
             self.money(2000.0, self.eur),
-            "Not due 1-30 days 31-60 days 61-90 days Over 90 days Total",
+            "Not Due 1-30 Days 31-60 Days 61-90 Days Over 90 Days "
+            "Unallocated Credits Total",
             "Colette Collector",
             "BE71 0961 2345 6769",
         )
-        # aging in company currency: 2000 EUR at 2.0 = 1000 USD in 31-60 days
+        # aging in company currency: 2000 EUR at 2.0 = 1000 USD in 31-60 days;
+        # the credit note is an unallocated credit, not an item not due
         lines = self.env["account.move.line"].search(
             [
                 ("move_id", "in", (self.invoices | self.inv_not_due | credit_note).ids),
@@ -272,7 +274,7 @@ class TestLetters(LetterCommon):
         balance = sum(lines.mapped("amount_residual"))
         expected = " ".join(
             self.money(amount, self.usd)
-            for amount in (200.0, 250.5, 1000.0, 1000.0, 0.0, balance)
+            for amount in (300.0, 250.5, 1000.0, 1000.0, 0.0, -100.0, balance)
         )
         self.assertIn(expected, text)
 

@@ -4,11 +4,12 @@ Plain Python, no ORM: the export wizard collects the data, this module lays it
 out. Every sheet looks the same: a title row (companies, date), a filters row,
 a header row frozen with an autofilter, typed cells (numbers, dates, booleans;
 amounts in their currency's format) and, below the data, a total per group.
-The workbook is written with ``constant_memory``: rows go to disk as they come,
-so a sheet can be fed by a generator of any length.
+Every sheet prints the same way too: landscape, one page wide, the header row
+on every page. The workbook is written with ``constant_memory``: rows go to
+disk as they come, so a sheet can be fed by a generator of any length.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import xlsxwriter
@@ -16,6 +17,9 @@ import xlsxwriter
 TITLE_ROW = 0
 FILTERS_ROW = 1
 HEADER_ROW = 3
+# A header is never clipped: a column is at least as wide as its label plus
+# this margin (in characters), whatever the width its values need.
+HEADER_MARGIN = 2
 # Excel forbids these in sheet names, and a name has 31 characters at most.
 SHEET_NAME_FORBIDDEN = str.maketrans({char: " " for char in "[]:*?/\\"})
 # strftime directives of Odoo's language date formats -> Excel number formats
@@ -32,30 +36,46 @@ STRFTIME_TO_EXCEL = {
 }
 
 
-@dataclass
+@dataclass(frozen=True)
 class Column:
-    """A column of a sheet.
+    """A column of a sheet: the ``key`` of its value in a row, its header
+    ``label`` and its ``kind``: text, int, date, datetime, money or bool
+    (written when true only, an empty cell meaning false).
 
-    ``kind`` is one of text, int, date, datetime, money or bool (written
-    when true only, an empty cell meaning false). A money column
-    names in ``currency`` the index, in the row, of the currency id of its value
-    (rows may carry such hidden values after the visible columns). ``total``
-    columns are summed at the bottom of the sheet.
+    ``width`` is what the values need; the header widens it when longer. A
+    money column names in ``currency`` the key of the row value that holds
+    the currency id of its amount. ``total`` columns are summed at the bottom
+    of the sheet.
     """
 
-    label: str
+    key: str
+    label: Any  # a text, or a lazy translation until ``translated``
     kind: str = "text"
-    width: int = 14
-    currency: int | None = None
+    width: int = 12
+    currency: str | None = None
     total: bool = False
+
+    @classmethod
+    def money(cls, key, label, currency="currency_id", total=False):
+        """An amount in the currency whose id is the row value ``currency``."""
+        return cls(key, label, "money", 14, currency=currency, total=total)
+
+    def translated(self, env):
+        """This column with its label in the language of ``env``."""
+        return replace(self, label=env._(self.label))
+
+    @property
+    def print_width(self):
+        return max(self.width, len(self.label) + HEADER_MARGIN)
 
 
 @dataclass
 class Sheet:
-    """What one sheet shows: ``rows`` is any iterable of tuples, read once.
+    """What one sheet shows: ``rows`` is any iterable of dicts keyed by column
+    key (they may hold more values, such as currency ids), read once.
 
-    ``total_by`` is the index of the row value that groups the totals (the
-    company); ``footer`` rows come after the totals: ``(label, {column index:
+    ``total_by`` is the key of the row value that groups the totals (the
+    company); ``footer`` rows come after the totals: ``(label, {column key:
     (value, currency id)})``.
     """
 
@@ -64,7 +84,7 @@ class Sheet:
     columns: list[Column]
     rows: Any
     empty: bool
-    total_by: int | None = None
+    total_by: str | None = None
     freeze_columns: int = 1
     footer: list = field(default_factory=list)
 
@@ -141,32 +161,31 @@ class DebtRecoveryWorkbook:
         name = sheet.name.translate(SHEET_NAME_FORBIDDEN)[:31]
         worksheet = self.book.add_worksheet(name)
         columns = sheet.columns
-        for index, column in enumerate(columns):
-            worksheet.set_column(index, index, column.width)
+        self._set_up_page(worksheet, columns)
         worksheet.write_string(TITLE_ROW, 0, title, self.formats["title"])
         worksheet.write_string(FILTERS_ROW, 0, filters, self.formats["filters"])
-        worksheet.set_row(HEADER_ROW, 30)
         for index, column in enumerate(columns):
             worksheet.write_string(
                 HEADER_ROW, index, column.label, self.formats["header"]
             )
 
-        totals = {}  # {group: {column index: [sum, currency id]}}
-        summed = [index for index, column in enumerate(columns) if column.total]
+        totals = {}  # {group: {column key: [sum, currency id]}}
+        summed = [column for column in columns if column.total]
         writers = self._cell_writers(worksheet, columns)
         row_index = HEADER_ROW
         for row in sheet.rows:
             row_index += 1
             self._write_row(row_index, writers, row)
             if summed:
-                group = row[sheet.total_by] if sheet.total_by is not None else ""
+                group = row[sheet.total_by] if sheet.total_by else ""
                 group_totals = totals.setdefault(group, {})
-                for index in summed:
-                    if row[index] is not None:
+                for column in summed:
+                    value = row.get(column.key)
+                    if value is not None:
                         entry = group_totals.setdefault(
-                            index, [0.0, row[columns[index].currency]]
+                            column.key, [0.0, row.get(column.currency)]
                         )
-                        entry[0] += row[index]
+                        entry[0] += value
         last_data_row = row_index
 
         worksheet.freeze_panes(HEADER_ROW + 1, sheet.freeze_columns)
@@ -187,8 +206,19 @@ class DebtRecoveryWorkbook:
         self.book.close()
 
     # ------------------------------------------------------------------
+    def _set_up_page(self, worksheet, columns):
+        """Column widths that show every header whole, and a printout that
+        reads like the screen: landscape, every column on one page wide (as
+        many pages tall as needed), the header row repeated on each page."""
+        for index, column in enumerate(columns):
+            worksheet.set_column(index, index, column.print_width)
+        worksheet.set_landscape()
+        worksheet.fit_to_pages(1, 0)
+        worksheet.repeat_rows(HEADER_ROW)
+        worksheet.set_footer("&C&P / &N")
+
     def _cell_writers(self, worksheet, columns):
-        """One ``(index, write, format, currency index)`` per column, worked
+        """One ``(index, key, write, format, currency key)`` per column, worked
         out once per sheet: the rows are many."""
         writers = {
             "money": worksheet.write_number,
@@ -201,6 +231,7 @@ class DebtRecoveryWorkbook:
         return [
             (
                 index,
+                column.key,
                 writers[column.kind],
                 self.formats.get(column.kind),
                 column.currency if column.kind == "money" else None,
@@ -212,21 +243,23 @@ class DebtRecoveryWorkbook:
         """Empty values (None, False, an empty text) leave the cell empty: a
         boolean cell is written when true only."""
         money_formats = self._money_formats
-        for index, write, cell_format, currency in writers:
-            value = row[index]
+        for index, key, write, cell_format, currency in writers:
+            value = row.get(key)
             if value is None or value is False or value == "":
                 continue
             if currency is not None:
-                key = (row[currency], False)
-                cell_format = money_formats.get(key) or self.money_format(key[0])
+                format_key = (row.get(currency), False)
+                cell_format = money_formats.get(format_key) or self.money_format(
+                    format_key[0]
+                )
             write(row_index, index, value, cell_format)
 
     def _write_total(self, worksheet, row_index, columns, label, cells, prefix=True):
         text = self.total_label(label) if prefix else label
         worksheet.write_string(row_index, 0, text, self.formats["total_label"])
-        for index in range(1, len(columns)):
-            if index in cells:
-                value, currency_id = cells[index]
+        for index, column in enumerate(columns[1:], start=1):
+            if column.key in cells:
+                value, currency_id = cells[column.key]
                 decimals = self.currencies.get(currency_id, ("", "after", 2))[2]
                 worksheet.write_number(
                     row_index,

@@ -10,19 +10,18 @@ from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
 from odoo.tools.misc import format_date, formatLang
 
-from ..models.res_partner import STATUSES
-from . import debt_recovery_xlsx_queries as queries
-from . import debt_recovery_xlsx_sheets as sheets
-from . import debt_recovery_xlsx_sheets_followup as followup_sheets
-from .debt_recovery_xlsx_workbook import DebtRecoveryWorkbook
+from ..models.debt_recovery_followup import STATUSES
+from . import queries, sheets_followup, sheets_receivables
+from .workbook import DebtRecoveryWorkbook
 
 
 class DebtRecoveryXlsxExport(models.TransientModel):
     """The state of recovery for the accountants, in one workbook.
 
     Amounts are those of the end of the as-of date; the follow-up state
-    (collector, level, status, flags, plans) is the current one. Each sheet is
-    one function (``debt_recovery_xlsx_sheets*``), listed by ``_xlsx_sheets``.
+    (collector, level, status, last contact, promise, plans) is the current
+    one, that of each customer's ``debt.recovery.followup``. Each sheet is one
+    function (``sheets_*``), listed by ``_xlsx_sheets``.
     """
 
     _name = "debt.recovery.xlsx.export"
@@ -108,7 +107,6 @@ class DebtRecoveryXlsxExport(models.TransientModel):
         """Write the workbook and download it."""
         self.ensure_one()
         self._check_export()
-        self.env.flush_all()  # the queries read the tables directly
         data = self._xlsx_prepare()
         workbook_sheets = self._xlsx_sheets(data)
         if all(sheet.empty for sheet in workbook_sheets):
@@ -143,9 +141,8 @@ class DebtRecoveryXlsxExport(models.TransientModel):
         }
 
     def _check_export(self):
-        # The queries read the ledger directly: check what the record rules of
-        # the journal items would (the companies one works in) and the rights.
-        self.env["account.move.line"].check_access("read")
+        # The queries apply the rights and record rules of the journal items;
+        # asking for a company one does not work in is refused plainly.
         if not self.company_ids:
             raise UserError(self.env._("Choose the companies to export."))
         foreign = self.company_ids - self.env.companies
@@ -168,67 +165,120 @@ class DebtRecoveryXlsxExport(models.TransientModel):
     def _xlsx_sheets(self, data):
         """The sheets of the workbook, in order. Adding a sheet is one function
         ``(export, data) -> Sheet``, listed here (or appended in an override)."""
-        result = [sheets.overview(self, data), sheets.items(self, data)]
-        if "debt.recovery.interaction" in self.env:
-            result.append(followup_sheets.interactions(self, data))
-        if "debt.recovery.plan.instalment" in self.env:
-            result.append(followup_sheets.plans(self, data))
-        return result
+        return [
+            sheets_receivables.overview(self, data),
+            sheets_receivables.items(self, data),
+            sheets_followup.interactions(self, data),
+            sheets_followup.plans(self, data),
+        ]
 
     def _xlsx_prepare(self):
-        """What every sheet needs: per company, the customers the filters select
-        and the overview figures at the end of the as-of date."""
+        """What every sheet needs: per company, the customers the filters
+        select, their overview figures at the end of the as-of date and the
+        journal items of the customers listed."""
         companies = self.company_ids.sorted(
             lambda company: (company.sequence, company.name)
         )
-        customers, figures = {}, {}
+        customers, figures, items = {}, {}, {}
         for company in companies:
-            customers[company] = self._xlsx_customer_ids(company)
-            self.env.cr.execute(
-                queries.partner_figures_query(
-                    company.id, self.date_to, customers[company]
+            customers[company] = self._xlsx_customer_domain(company)
+            domain = Domain.TRUE
+            if customers[company] is not None:
+                domain = Domain(
+                    "partner_id.commercial_partner_id", "any", customers[company]
                 )
+            rows = queries.rows(
+                self.env,
+                queries.partner_figures_query(self.env, company, self.date_to, domain),
             )
-            rows = self.env.cr.fetchall()
             if self.min_overdue:
-                minimum = company.currency_id.round(self.min_overdue)
-                rows = [
+                currency = company.currency_id
+                minimum = currency.round(self.min_overdue)
+                kept = [
                     row
                     for row in rows
-                    if company.currency_id.compare_amounts(row[2], minimum) >= 0
+                    if currency.compare_amounts(row["overdue"], minimum) >= 0
                 ]
+                if len(kept) < len(rows):
+                    domain = self._xlsx_items_domain(kept)
+                rows = kept
             figures[company] = rows
+            items[company] = domain
         return {
             "companies": companies,
-            "customers": customers,  # {company: partner ids, or None for all}
-            "figures": figures,  # {company: [(partner id, total, overdue, ...)]}
+            # {company: res.partner domain of the customers, None for all}
+            "customers": customers,
+            # {company: [{partner_id, total, overdue, bucket_..., oldest_days}]}
+            "figures": figures,
+            # {company: account.move.line domain of the customers listed}
+            "items": items,
             "start": self._xlsx_utc(self.date_from),
             "end": self._xlsx_utc(self.date_to + timedelta(days=1)),
         }
 
-    def _xlsx_customer_ids(self, company):
-        """The commercial partners the customer filters select in ``company``
-        (collector, level and status are per company); None when no filter."""
+    def _xlsx_items_domain(self, figures):
+        """The journal items of the customers of ``figures``."""
+        domain = Domain(
+            "partner_id.commercial_partner_id",
+            "in",
+            [row["partner_id"] for row in figures if row["partner_id"]],
+        )
+        if any(not row["partner_id"] for row in figures):
+            domain |= Domain("partner_id", "=", False)
+        return domain
+
+    def _xlsx_customer_domain(self, company):
+        """The commercial partners the customer filters select in ``company``,
+        None when there is no filter. Collector, level and status are those of
+        the customer's follow-up in ``company``; a customer without one there
+        is up to date, at no level, worked by its salesperson."""
+        followup = without = Domain.TRUE
+        if self.collector_ids:
+            collectors = self.collector_ids.ids
+            followup &= Domain("collector_id", "in", collectors) | (
+                Domain("collector_id", "=", False)
+                & Domain("partner_id.user_id", "in", collectors)
+            )
+            without &= Domain("user_id", "in", collectors)
+        if self.level_ids:
+            followup &= Domain("level_id", "in", self.level_ids.ids)
+            without = Domain.FALSE
+        if self.status:
+            followup &= Domain("status", "=", self.status)
+            if self.status != "up_to_date":
+                without = Domain.FALSE
         domain = Domain.TRUE
         if self.partner_ids:
-            domain &= Domain("id", "in", self.partner_ids.commercial_partner_id.ids)
-        if self.collector_ids:
-            domain &= Domain("debt_collector_id", "in", self.collector_ids.ids) | (
-                Domain("debt_collector_id", "=", False)
-                & Domain("user_id", "in", self.collector_ids.ids)
-            )
-        if self.level_ids:
-            domain &= Domain("debt_level_id", "in", self.level_ids.ids)
-        if self.status:
-            domain &= Domain("debt_status", "=", self.status)
-        if domain.is_true():
-            return None
-        partners = (
-            self.env["res.partner"]
-            .with_company(company)
-            .with_context(active_test=False)
-        )
-        return partners.search(domain).ids
+            domain = Domain("id", "in", self.partner_ids.commercial_partner_id.ids)
+        if followup.is_true():
+            return None if domain.is_true() else domain
+        in_company = Domain("company_id", "=", company.id)
+        selected = Domain("debt_followup_ids", "any", in_company & followup)
+        if not without.is_false():
+            selected |= Domain("debt_followup_ids", "not any", in_company) & without
+        return domain & selected
+
+    def _xlsx_scope(self, data):
+        """The records of the companies of the export, each for the customers
+        its filters select (on a model with a company and a customer)."""
+        domains = []
+        for company in data["companies"]:
+            domain = Domain("company_id", "=", company.id)
+            if data["customers"][company] is not None:
+                domain &= Domain(
+                    "partner_id.commercial_partner_id",
+                    "any",
+                    data["customers"][company],
+                )
+            domains.append(domain)
+        return Domain.OR(domains)
+
+    @api.model
+    def _xlsx_labels(self, model, field_name):
+        """{value: translated label} of a selection field (None for no value)."""
+        labels = dict(model._fields[field_name]._description_selection(self.env))
+        labels[False] = labels[None] = None
+        return labels
 
     def _xlsx_utc(self, day):
         """Midnight at the start of ``day`` in the user's timezone, as a naive
@@ -318,7 +368,8 @@ class DebtRecoveryXlsxExport(models.TransientModel):
             )
         )
         return self.env._(
-            "Filters: %(filters)s. Amounts as at the end of the as-of date; collector, "
-            "level, status, flags and plans as they are today.",
+            "Filters: %(filters)s. Amounts as at the end of the as-of date; the "
+            "follow-up (collector, level, status, last contact, promise, plan) as "
+            "it is today.",
             filters="; ".join(filters),
         )
