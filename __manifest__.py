@@ -26,6 +26,7 @@
         "report/report_debt_recovery_letter.xml",
         "report/report_debt_recovery_statement.xml",
         "data/mail_template_plan_data.xml",
+        "data/mail_template_thanks_data.xml",
         "data/debt_recovery_policy_data.xml",
         "views/debt_recovery_menus.xml",
         "views/debt_recovery_followup_views.xml",

@@ -10,6 +10,8 @@ from . import debt_recovery_followup_actions
 from . import debt_recovery_followup_worklist
 from . import debt_recovery_followup_escalation
 from . import debt_recovery_followup_replies
+from . import debt_recovery_followup_refresh
+from . import debt_recovery_followup_thanks
 from . import debt_recovery_interaction
 from . import debt_recovery_interaction_outcome
 from . import debt_recovery_plan
@@ -20,6 +22,7 @@ from . import debt_recovery_plan_monitor
 from . import debt_recovery_ladder
 from . import debt_recovery_dispatch
 from . import debt_recovery_run
+from . import debt_recovery_courtesy
 from . import res_company
 from . import res_partner
 from . import res_partner_actions

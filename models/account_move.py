@@ -37,6 +37,15 @@ class AccountMove(models.Model):
         help="Date of the communication in which the invoice reached its level.",
         groups=COLLECTOR_GROUP,
     )
+    # Rule 9: the courtesy reminder announced the invoice once, before its
+    # due date; computed from the log like the level.
+    debt_courtesy_date = fields.Date(
+        string="Courtesy Reminder",
+        compute="_compute_debt_level",
+        store=True,
+        help="Date of the courtesy reminder sent before the due date.",
+        groups=COLLECTOR_GROUP,
+    )
     # A dispute or a plan holds an invoice while it is open: derived from
     # those records, never a flag written on the invoice.
     debt_disputed = fields.Boolean(
@@ -78,7 +87,9 @@ class AccountMove(models.Model):
         groups=COLLECTOR_GROUP,
     )
 
-    @api.depends("debt_interaction_ids.level_id", "debt_interaction_ids.event")
+    @api.depends(
+        "debt_interaction_ids.level_id.days_overdue", "debt_interaction_ids.event"
+    )
     def _compute_debt_level(self):
         for move in self:
             reached = move.debt_interaction_ids.filtered(
@@ -91,6 +102,17 @@ class AccountMove(models.Model):
             )
             move.debt_level_id = top.level_id if top else False
             move.debt_level_date = top.date.date() if top else False
+            # sent, or tried and failed: announced once either way
+            courtesy = move.debt_interaction_ids.filtered(
+                lambda entry: (
+                    entry.event in ("courtesy", "failure")
+                    and entry.level_id
+                    and entry.level_id._is_courtesy()
+                )
+            )
+            move.debt_courtesy_date = (
+                min(courtesy.mapped("date")).date() if courtesy else False
+            )
 
     @api.depends(
         "debt_interaction_ids.dispute_state",
@@ -214,8 +236,16 @@ class AccountMove(models.Model):
 
     def _post(self, soft=True):
         posted = super()._post(soft=soft)
-        posted.line_ids._debt_refresh_followups()
+        paying = posted.filtered(lambda move: move._is_debt_payment())
+        (posted - paying).line_ids._debt_refresh_followups()
+        paying.line_ids._debt_refresh_followups(paid=True)
         return posted
+
+    def _is_debt_payment(self):
+        """A customer's payment (registered, or a bank statement line), what
+        a customer is thanked for; a credit note is none."""
+        self.ensure_one()
+        return bool(self.origin_payment_id or self.statement_line_id)
 
     def button_draft(self):
         result = super().button_draft()

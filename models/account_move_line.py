@@ -1,4 +1,5 @@
 from collections import defaultdict
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.fields import Domain
@@ -43,6 +44,26 @@ class AccountMoveLine(models.Model):
         plan)."""
         return (
             self._debt_overdue_domain(company, today)
+            & self._debt_ladder_exclusion_domain()
+        )
+
+    @api.model
+    def _debt_coming_due_domain(self, company, today, days):
+        """Rule 9: items falling due within ``days`` from ``today`` that no
+        courtesy reminder announced yet, minus what the ladder would not
+        chase (``no_followup``, blocked, disputed or planned invoices)."""
+        return (
+            self._debt_open_receivable_domain(company)
+            & Domain(
+                [
+                    ("amount_residual", ">", 0),
+                    ("date_maturity", ">=", today),
+                    ("date_maturity", "<=", today + timedelta(days=days)),
+                    ("no_followup", "=", False),
+                    ("move_id.payment_state", "!=", "blocked"),
+                    ("move_id.debt_courtesy_date", "=", False),
+                ]
+            )
             & self._debt_ladder_exclusion_domain()
         )
 
@@ -132,9 +153,10 @@ class AccountMoveLine(models.Model):
             result[partner] = self.browse(line_ids).with_prefetch(lines._prefetch_ids)
         return result
 
-    def _debt_refresh_followups(self):
+    def _debt_refresh_followups(self, paid=False):
         """The receivable items of these lines changed (posted, paid,
-        cancelled, excluded): refresh the follow-ups of their customers."""
+        cancelled, excluded): refresh the follow-ups of their customers
+        (``paid``: by a payment)."""
         receivable = self.filtered(
             lambda line: (
                 line.partner_id and line.account_id.account_type == "asset_receivable"
@@ -145,7 +167,7 @@ class AccountMoveLine(models.Model):
                 lambda line, c=company: line.company_id == c
             ).partner_id.commercial_partner_id
             self.env["debt.recovery.followup"].sudo()._refresh_customers(
-                partners, company
+                partners, company, paid=paid
             )
 
     def write(self, vals):

@@ -10,7 +10,15 @@ class AccountPartialReconcile(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         partials = super().create(vals_list)
-        (partials.debit_move_id | partials.credit_move_id)._debt_refresh_followups()
+        lines = partials.debit_move_id | partials.credit_move_id
+        paying = lines.move_id.filtered(lambda move: move._is_debt_payment())
+        paid = partials.filtered(
+            lambda partial: (
+                (partial.debit_move_id | partial.credit_move_id).move_id & paying
+            )
+        )
+        (lines - (paid.debit_move_id | paid.credit_move_id))._debt_refresh_followups()
+        (paid.debit_move_id | paid.credit_move_id)._debt_refresh_followups(paid=True)
         return partials
 
     def unlink(self):

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import api, models
 
 from .debt_recovery_level import escalation_label
 
@@ -51,18 +51,8 @@ class DebtRecoveryFollowup(models.Model):
                 entries.append(followup._promise_entry(promise, kept, decision))
             action = decision["action"]
             if action == "settle":
-                if followup.level_id or followup.status not in (
-                    "up_to_date",
-                    "below_minimum",
-                ):
-                    entries.append(
-                        followup._event_values(
-                            "settled",
-                            self.env._(
-                                "Nothing overdue any more: customer up to date."
-                            ),
-                        )
-                    )
+                if followup._needs_settlement():
+                    entries.append(followup._settlement_entry())
                 vals.update(followup._settled_vals())
             elif action == "review":
                 vals.update(
@@ -211,62 +201,6 @@ class DebtRecoveryFollowup(models.Model):
                 subtype_xmlid="mail.mt_note",
             )
 
-    # ------------------------------------------------------------------
-    @api.model
-    def _refresh_customers(self, partners, company):
-        """The ledger of ``partners`` changed in ``company``: refresh their
-        follow-ups, and start one for a customer who now owes something
-        overdue. Follow-ups the daily run holds right now are left to it."""
-        figures = self.env["account.move.line"].sudo()._debt_figures(company, partners)
-        followups = self.sudo().search(
-            [("partner_id", "in", partners.ids), ("company_id", "=", company.id)]
-        )
-        owing = self.env["res.partner"].browse(p.id for p in figures)
-        missing = owing - followups.partner_id
-        if missing:
-            followups |= self._for_partners(missing, company)
-        locked = followups.try_lock_for_update(allow_referencing=True)
-        locked._refresh_figures()
-        locked._keep_paid_promises(figures)
-
-    def _keep_paid_promises(self, figures):
-        """A promise paid as promised (the chased balance fell by the promised
-        amount) is kept at once, not at its date: the customer leaves
-        "promise to pay"."""
-        Interaction = self.env["debt.recovery.interaction"]
-        ladder = self.env["debt.recovery.ladder"]
-        kept = Interaction
-        entries = []
-        for followup, promise in Interaction._open_promises(self).items():
-            amount = (figures.get(followup.partner_id) or {}).get("chased_amount", 0.0)
-            if ladder._promise_kept(promise, amount):
-                kept |= promise
-                entries.append(
-                    followup._promise_entry(promise, True, {"amount": amount})
-                )
-        kept._debt_system_write({"promise_state": "kept"})
-        Interaction._log(entries)
-
-    def _refresh_figures(self, today=None):
-        """Read the ledger again for these follow-ups and store the figures
-        (a payment, a dispute, a plan changed them)."""
-        today = today or fields.Date.context_today(self)
-        ladder = self.env["debt.recovery.ladder"]
-        policies = self._policies()
-        for company in self.company_id:
-            followups = self.filtered(lambda f, c=company: f.company_id == c)
-            figures = (
-                self.env["account.move.line"]
-                .sudo()
-                ._debt_figures(company, followups.partner_id, today)
-            )
-            for followup in followups:
-                data = figures.get(followup.partner_id) or {}
-                stored = ladder._stored_figures(data, policies[followup], company)
-                followup._write_changes(
-                    followup._figure_vals(stored, ladder._priority(data, today))
-                )
-
     def _figure_vals(self, figures, priority):
         return {
             "overdue_amount": figures["overdue_amount"],
@@ -275,6 +209,17 @@ class DebtRecoveryFollowup(models.Model):
             "below_minimum": figures["below_minimum"],
             "priority": priority,
         }
+
+    def _needs_settlement(self):
+        """Rule 7: a customer still on the ladder (a level, a status) whose
+        settlement is not logged yet."""
+        self.ensure_one()
+        return bool(self.level_id) or self.status not in ("up_to_date", "below_minimum")
+
+    def _settlement_entry(self):
+        return self._event_values(
+            "settled", self.env._("Nothing overdue any more: customer up to date.")
+        )
 
     def _settled_vals(self):
         """Rule 7: up to date; a later overdue starts again at level 1."""

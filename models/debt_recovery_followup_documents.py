@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.fields import Domain
 
@@ -36,11 +38,17 @@ class DebtRecoveryFollowup(models.Model):
         followups = self.env["debt.recovery.followup"].union(
             *(followup for _key, followup, _level in requests)
         )
+        # rule 9: a courtesy reminder shows the invoices coming due
+        coming_due_days = max(
+            (-level.days_overdue for _k, _f, level in requests if level),
+            default=0,
+        )
         ledger = {
             company: self._document_ledger(
                 company,
                 followups.filtered(lambda f, c=company: f.company_id == c).partner_id,
                 today,
+                coming_due_days,
             )
             for company in followups.company_id
         }
@@ -53,8 +61,23 @@ class DebtRecoveryFollowup(models.Model):
             lang = partner.lang or self.env.lang or "en_US"
             if (level, lang) not in texts:
                 texts[level, lang] = level._texts(lang, today)
-            lines = data["lines"][partner].with_context(lang=lang)
             credits = data["credits"][partner].with_context(lang=lang)
+            net = data["figures"].get(partner, {}).get("chased_amount", 0.0)
+            lines = data["lines"][partner]
+            if level._is_courtesy():
+                lines = data["coming_due"][partner].filtered(
+                    lambda line, days=-level.days_overdue: (
+                        (line.date_maturity - today).days <= days
+                    )
+                )
+                net = max(
+                    company.currency_id.round(
+                        sum(lines.mapped("amount_residual"))
+                        + sum(credits.mapped("amount_residual"))
+                    ),
+                    0.0,
+                )
+            lines = lines.with_context(lang=lang)
             contacts = data["contacts"].get(partner, partner)
             people = contacts.filtered(lambda contact: not contact.is_company)
             result[key] = {
@@ -66,6 +89,7 @@ class DebtRecoveryFollowup(models.Model):
                 "currency": company.currency_id,
                 "level": level.with_context(lang=lang),
                 "tone": level.tone,
+                "before_due": level._is_courtesy(),
                 "texts": texts[level, lang],
                 "lang": lang,
                 "date": today,
@@ -76,17 +100,22 @@ class DebtRecoveryFollowup(models.Model):
                 "totals": lines._debt_totals_by_currency(),
                 "credits": credits,
                 "credit_totals": credits._debt_totals_by_currency(),
-                "net": data["figures"].get(partner, {}).get("chased_amount", 0.0),
+                "net": net,
                 "banks": data["banks"],
                 "collector": followup._collector(),
             }
         return result
 
     @api.model
-    def _document_ledger(self, company, partners, today):
+    def _document_ledger(self, company, partners, today, coming_due_days=0):
         AML = self.env["account.move.line"].with_company(company)
         scope = Domain("partner_id.commercial_partner_id", "in", partners.ids)
         return {
+            "coming_due": AML._debt_lines_by_partner(
+                AML._debt_coming_due_domain(company, today, coming_due_days) & scope
+            )
+            if coming_due_days
+            else defaultdict(AML.browse),
             "lines": AML._debt_lines_by_partner(
                 AML._debt_eligible_overdue_domain(company, today) & scope
             ),

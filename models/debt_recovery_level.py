@@ -13,6 +13,9 @@ TONES = [
     ("formal", "Formal"),
     ("final", "Final"),
 ]
+# Rule 9: the earliest a courtesy reminder goes out, in days before the due
+# date.
+MAX_COURTESY_DAYS = 30
 # Days a customer is given to pay, proposed per tone for a new level; a
 # courteous reminder sets no deadline.
 TONE_DEADLINE_DAYS = {"courteous": 0, "firm": 7, "formal": 10, "final": 14}
@@ -54,7 +57,9 @@ class DebtRecoveryLevel(models.Model):
     )
     days_overdue = fields.Integer(
         required=True,
-        help="Days overdue of the oldest overdue item from which this level applies.",
+        help="Days overdue of the oldest overdue item from which this level "
+        "applies. Negative: a courtesy reminder, that many days before an "
+        "invoice falls due (not a step of the ladder).",
     )
     execution = fields.Selection(
         [("auto", "Automatic"), ("review", "Review Before Sending")],
@@ -139,9 +144,9 @@ class DebtRecoveryLevel(models.Model):
         "CHECK (deadline_days >= 0)",
         "The days given to pay cannot be negative.",
     )
-    _days_overdue_positive = models.Constraint(
-        "CHECK (days_overdue >= 0)",
-        "The number of overdue days of a level cannot be negative.",
+    _days_overdue_range = models.Constraint(
+        f"CHECK (days_overdue >= -{MAX_COURTESY_DAYS})",
+        "A courtesy reminder goes out at most 30 days before the due date.",
     )
     _days_overdue_policy_uniq = models.UniqueIndex(
         "(policy_id, days_overdue)",
@@ -197,6 +202,59 @@ class DebtRecoveryLevel(models.Model):
                     )
                 )
 
+    @api.constrains(
+        "days_overdue",
+        "policy_id",
+        "execution",
+        "send_email",
+        "produce_letter",
+        "attach_letter",
+        "schedule_activity",
+        "escalation",
+    )
+    def _check_courtesy(self):
+        """Rule 9: a courtesy reminder (negative days) is one friendly email
+        before the due date, sent by the run: one per policy, no letter, no
+        activity, no escalation, no review."""
+        for level in self.filtered(lambda level: level._is_courtesy()):
+            if (
+                len(
+                    level.policy_id.level_ids.filtered(
+                        lambda other: other._is_courtesy()
+                    )
+                )
+                > 1
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Policy %(policy)s has more than one courtesy reminder "
+                        "(a level with negative days): keep one.",
+                        policy=level.policy_id.display_name,
+                    )
+                )
+            if (
+                not level.send_email
+                or level.execution != "auto"
+                or level.produce_letter
+                or level.attach_letter
+                or level.schedule_activity
+                or level.escalation != "none"
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Level %(level)s is a courtesy reminder before the due date "
+                        "(negative days): it sends an email automatically, with no "
+                        "letter, activity or escalation.",
+                        level=level.name,
+                    )
+                )
+
+    def _is_courtesy(self):
+        """Rule 9: a level with negative days is a courtesy reminder before
+        the due date, not a step of the ladder."""
+        self.ensure_one()
+        return self.days_overdue < 0
+
     @api.constrains("schedule_activity", "activity_type_id", "activity_user_mode")
     def _check_activity(self):
         for level in self:
@@ -229,7 +287,10 @@ class DebtRecoveryLevel(models.Model):
         QWeb = self.env["ir.qweb"].with_context(lang=lang)
 
         def standard(part):
-            return QWeb._render(STANDARD_TEXT % part, {"tone": level.tone})
+            return QWeb._render(
+                STANDARD_TEXT % part,
+                {"tone": level.tone, "before_due": level._is_courtesy()},
+            )
 
         def text(value, part):
             return " ".join((value or Markup(standard(part)).striptags()).split())

@@ -52,6 +52,12 @@ class DebtRecoveryPolicy(models.Model):
         help="A customer's reply holds the automated ladder until a collector "
         "reads it, at most this many days.",
     )
+    send_thanks = fields.Boolean(
+        string="Thank Customers Who Pay",
+        default=True,
+        help="A short thank-you email when a customer settles everything "
+        "overdue or keeps a promise to pay.",
+    )
     instalment_grace_days = fields.Integer(
         default=5,
         help="Days an instalment may stay unpaid after its due date before the "
@@ -78,7 +84,7 @@ class DebtRecoveryPolicy(models.Model):
 
     _min_days_positive = models.Constraint(
         "CHECK (min_days_between_contacts >= 0 AND promise_grace_days >= 0 "
-        "AND instalment_grace_days >= 0)",
+        "AND instalment_grace_days >= 0 AND reply_hold_days >= 0)",
         "Days between contacts and grace days cannot be negative.",
     )
     _plan_reminder_days_positive = models.Constraint(
@@ -101,10 +107,11 @@ class DebtRecoveryPolicy(models.Model):
     @api.constrains("is_default", "level_ids", "active")
     def _check_default_has_levels(self):
         for policy in self:
-            if policy.is_default and policy.active and not policy.level_ids:
+            if policy.is_default and policy.active and not policy._ladder_levels():
                 raise ValidationError(
                     self.env._(
-                        "The default policy %(policy)s needs at least one level.",
+                        "The default policy %(policy)s needs at least one level "
+                        "from the due date on.",
                         policy=policy.display_name,
                     )
                 )
@@ -121,13 +128,22 @@ class DebtRecoveryPolicy(models.Model):
             policy.partner_count = counts.get(policy, 0)
 
     def _ladder(self):
-        """The levels in ladder order."""
+        """The levels in ladder order (rule 9: without the courtesy reminder
+        before the due date)."""
         self.ensure_one()
-        return list(self.level_ids.sorted())
+        return list(self._ladder_levels())
+
+    def _ladder_levels(self):
+        return self.level_ids.filtered(lambda level: not level._is_courtesy()).sorted()
 
     def _first_level(self):
         self.ensure_one()
-        return self.level_ids.sorted()[:1]
+        return self._ladder_levels()[:1]
+
+    def _courtesy_level(self):
+        """The courtesy reminder before the due date, if the policy has one."""
+        self.ensure_one()
+        return self.level_ids.filtered(lambda level: level._is_courtesy())[:1]
 
     def _target_level(self, days_overdue, ladder=None):
         """Highest level whose delay is reached (rule 1); ``ladder`` is

@@ -51,6 +51,14 @@ class DebtRecoveryRun(models.AbstractModel):
             remaining -= len(ids)
             if not self.env["ir.cron"]._commit_progress(len(ids), remaining=remaining):
                 return
+        # rule 9, after the ladder: a customer it contacted today waits
+        for company in self._companies():
+            courtesy = self.env["debt.recovery.courtesy"].with_company(company)
+            ids = courtesy._candidate_ids(company, today)
+            for batch in split_every(batch_size, ids):
+                courtesy._run_batch(batch, today)
+                if not self.env["ir.cron"]._commit_progress(len(batch)):
+                    return
 
     @api.model
     def _run_for(self, followups):

@@ -26,3 +26,5 @@ from . import test_delivery_failures
 from . import test_letters_today
 from . import test_escalation
 from . import test_replies
+from . import test_thanks
+from . import test_courtesy

@@ -102,13 +102,13 @@ class TestConcurrentRuns(BaseCase):
             followups = env["debt.recovery.followup"].search(
                 [("partner_id", "in", partners.ids)]
             )
+            invoices = env["account.move"].browse(self.ids["invoices"])
+            invoices.button_draft()  # settles the customers (logged)
+            invoices.with_context(force_delete=True).unlink()
             env["mail.mail"].search(
                 [("model", "=", followups._name), ("res_id", "in", followups.ids)]
             ).unlink()
             followups.interaction_ids.unlink()
-            invoices = env["account.move"].browse(self.ids["invoices"])
-            invoices.button_draft()
-            invoices.with_context(force_delete=True).unlink()
             followups.unlink()
             env["debt.recovery.policy"].browse(self.ids["policy"]).unlink()
             partners.unlink()

@@ -180,13 +180,14 @@ class TestFollowupOwnership(DebtRecoveryCommon):
                 self.run_daily()
         self.assertEqual(self.state().debt_level_id, self.levels[2])
         self.assertEqual(invoice.debt_level_id, self.levels[2])
-        payment = self.pay(invoice, payment_date=TODAY + timedelta(days=3))
         with freeze_time(TODAY + timedelta(days=3)):
+            payment = self.pay(invoice, payment_date=TODAY + timedelta(days=3))
             self.run_daily()
         self.assertEqual(self.state().debt_status, "up_to_date")
         self.assertTrue(self.interactions(event="settled"))
-        payment.action_draft()  # the payment bounced
-        payment.action_cancel()
+        with freeze_time(TODAY + timedelta(days=3)):
+            payment.action_draft()  # the payment bounced
+            payment.action_cancel()
         self.assertEqual(self.state().debt_status, "overdue", "at once")
         with freeze_time(TODAY + timedelta(days=4)):
             self.run_daily()

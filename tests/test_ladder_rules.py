@@ -233,7 +233,8 @@ class TestLadderRules(DebtRecoveryCommon):
         self.run_on(self.TODAY)
         self.run_on(self.TODAY + timedelta(days=1))
         self.assertEqual(self.state().debt_level_id, self.levels[1])
-        self.pay(invoice)
+        with freeze_time(self.TODAY + timedelta(days=2)):
+            self.pay(invoice, payment_date=self.TODAY + timedelta(days=2))
         partner = self.run_on(self.TODAY + timedelta(days=2))
         self.assertEqual(partner.debt_status, "up_to_date")
         self.assertFalse(partner.debt_level_id)

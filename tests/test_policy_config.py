@@ -12,10 +12,16 @@ from .common import DebtRecoveryCommon
 class TestPolicyConfig(DebtRecoveryCommon):
     """Bad configuration gets a clear message and writes nothing."""
 
-    def test_negative_delay_is_refused(self):
+    def test_a_courtesy_reminder_more_than_30_days_ahead_is_refused(self):
         with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
             self.policy.write(
-                {"level_ids": [Command.create({"name": "Bad", "days_overdue": -1})]}
+                {
+                    "level_ids": [
+                        Command.create(
+                            {"name": "Bad", "days_overdue": -31, "send_email": True}
+                        )
+                    ]
+                }
             )
 
     def test_two_levels_on_the_same_day_are_refused(self):

@@ -69,7 +69,7 @@ class TestRobustness(DebtRecoveryCommon):
     def test_negative_or_duplicate_delays_are_refused_and_write_nothing(self):
         before = self.ladder()
         cases = (
-            (-1, "The number of overdue days of a level cannot be negative."),
+            (-31, "A courtesy reminder goes out at most 30 days before the due date."),
             (
                 self.levels[1].days_overdue,
                 "Two levels of the same policy cannot start on the same day.",
@@ -85,7 +85,13 @@ class TestRobustness(DebtRecoveryCommon):
                     self.policy.write(
                         {
                             "level_ids": [
-                                Command.create({"name": "Bad", "days_overdue": delay})
+                                Command.create(
+                                    {
+                                        "name": "Bad",
+                                        "days_overdue": delay,
+                                        "send_email": True,
+                                    }
+                                )
                             ]
                         }
                     )
