@@ -26,6 +26,9 @@ from .common import ADDON, PYTHON, ROOT, Fail, argv, run_or_fail, say
 from .odoo_db import ensure_template, install_addon, write_odoo_config
 from .system import check_odoo, ensure_python_requirements, odoo_env, setup_system
 
+# The comment of a complete data database; bump it when bench/generate.py
+# makes other data (the cached databases are then generated again).
+DATA_COMMENT = "adr bench data 2"
 BENCHES = [
     ("daily run", ["bench/bench_daily_run.py"]),
     (
@@ -73,10 +76,10 @@ def cmd_bench():
     invoices = int(os.environ.get("BENCH_INVOICES", "50000"))
     pg, conf, env, template = prepare()
     data_db = f"adr_bench_data_{partners}_{invoices}"
-    if not pg.exists(data_db) or pg.comment(data_db) != "adr bench data":
+    if not pg.exists(data_db) or pg.comment(data_db) != DATA_COMMENT:
         say(f"generating {data_db}: {partners} customers, {invoices} invoices (once)")
         seconds = generate(pg, conf, env, template, data_db, partners, invoices)
-        pg.set_comment(data_db, "adr bench data")
+        pg.set_comment(data_db, DATA_COMMENT)
         say(f"data generated in {seconds:.0f} s (.local/logs/{data_db}-generate.log)")
     for name, script in BENCHES:
         run_db = "adr_bench_run"
