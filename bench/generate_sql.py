@@ -30,7 +30,8 @@ bench/check_generator.py checks the result against the ORM writer's.
 import time
 
 from generate_plan import BATCH
-from generate_sql_rows import Ledger, Rows
+from generate_sql_ledger import Ledger
+from generate_sql_rows import Rows
 
 from odoo.tools import SQL
 
