@@ -5,7 +5,7 @@ PYTHON ?= python3
 DEV := $(PYTHON) -m dev
 
 .DEFAULT_GOAL := help
-.PHONY: help test bench lint lint-optional format pot demo demo-stop demo-reset setup stop clean
+.PHONY: help test bench bench-check lint lint-optional format pot demo demo-stop demo-reset setup stop clean
 
 help:
 	@echo "make test        lint, then the whole test suite (pytest-odoo) on a fresh database"
@@ -13,6 +13,7 @@ help:
 	@echo "make demo-stop   stop the server started by make demo"
 	@echo "make demo-reset  drop the demo database (the next make demo rebuilds it)"
 	@echo "make bench       the benchmarks of README Performance (BENCH_PARTNERS, BENCH_INVOICES)"
+	@echo "make bench-check check the benchmark data's SQL generator against the ORM (BENCH_CHECK_PARTNERS, BENCH_CHECK_INVOICES)"
 	@echo "make lint        ruff, ruff format --check, pylint-odoo, oca-checks-odoo-module"
 	@echo "make lint-optional  pylint with OCA's optional checks too (never fails)"
 	@echo "make format      ruff check --fix, then ruff format"
@@ -26,6 +27,9 @@ test:
 
 bench:
 	@$(DEV) bench
+
+bench-check:
+	@$(DEV) bench-check
 
 lint:
 	@$(DEV) lint

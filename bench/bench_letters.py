@@ -10,8 +10,9 @@ the daily run does, formal and final tones), then times
 * the letters of a batch of final-notice emails, rendered in one call.
 
 wkhtmltopdf fetches the report styles over HTTP, so the script serves the
-database on --http-port while it prints (--no-server: use a running one).
-Nothing is committed.
+database while it prints, on --http-port (default: ADR_BENCH_HTTP_PORT, else
+a free port; its gevent port is the next free one); --no-server: use a
+running one. Nothing is committed.
 
     python3 bench/bench_letters.py -c ODOO_CONF -d DB_COPY [--letters 100]
 """
@@ -37,13 +38,22 @@ LETTER_REPORT = "account_debt_recovery.action_report_debt_recovery_letter"
 WKHTMLTOX = Path(__file__).resolve().parent.parent / ".local" / "wkhtmltox" / "bin"
 
 
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 @contextmanager
 def odoo_server(config, database, port):
     """An Odoo HTTP server on ``database`` for wkhtmltopdf to fetch the styles."""
     command = [sys.executable, "-m", "odoo", "-c", config, "-d", database]
+    gevent_port = free_port()
+    while gevent_port == port:
+        gevent_port = free_port()
     command += [
         f"--http-port={port}",
-        f"--gevent-port={port + 1}",
+        f"--gevent-port={gevent_port}",
         f"--db-filter=^{database}$",
     ]
     command += ["--max-cron-threads=0", "--log-level=warn", "--no-database-list"]
@@ -90,7 +100,11 @@ def main():
     parser.add_argument("-c", "--config", required=True)
     parser.add_argument("-d", "--database", required=True)
     parser.add_argument("--letters", type=int, default=100)
-    parser.add_argument("--http-port", type=int, default=8800)
+    parser.add_argument(
+        "--http-port",
+        type=int,
+        default=int(os.environ.get("ADR_BENCH_HTTP_PORT") or 0) or None,
+    )
     parser.add_argument("--no-server", action="store_true")
     parser.add_argument("--print-delay", help="report.print_delay (ms) for this run")
     args = parser.parse_args()
@@ -99,7 +113,7 @@ def main():
     server = (
         nullcontext()
         if args.no_server
-        else odoo_server(args.config, args.database, args.http_port)
+        else odoo_server(args.config, args.database, args.http_port or free_port())
     )
     with server as url, odoo_env(args.config, args.database) as env:
         params = env["ir.config_parameter"].sudo()
@@ -117,12 +131,15 @@ def bench(env, count):
         env["debt.recovery.policy"]._default_for_company(company).level_ids.sorted()
     )
     formal, final = levels[2], levels[3]
-    figures = env["account.move.line"]._debt_overdue_by_partner(company)
-    partners = env["res.partner"].browse(
-        sorted(partner.id for partner in figures)[:count]
+    figures = env["account.move.line"]._debt_figures(company)
+    chased = sorted(
+        partner.id for partner, data in figures.items() if data["chased_amount"]
     )
+    partners = env["res.partner"].browse(chased[:count])
     if len(partners) < count:
         sys.exit(f"only {len(partners)} customers owe something overdue")
+    followups = env["debt.recovery.followup"]._for_partners(partners, company)
+    by_partner = {followup.partner_id: followup for followup in followups}
     receivables = env["account.move.line"].search_count(
         [
             ("account_id.account_type", "=", "asset_receivable"),
@@ -142,24 +159,20 @@ def bench(env, count):
     )
 
     # the letters to print, as the daily run records them
-    letters = (
-        env["debt.recovery.run"]
-        .with_company(company)
-        ._log(
-            [
-                {
-                    "partner_id": partner.id,
-                    "event": "level",
-                    "channel": "letter",
-                    "direction": "outbound",
-                    "level_id": (final if index % 2 else formal).id,
-                    "letter_state": "to_print",
-                    "summary": "Benchmark letter",
-                    "amount_due": figures[partner][0],
-                }
-                for index, partner in enumerate(partners)
-            ]
-        )
+    letters = env["debt.recovery.interaction"]._log(
+        [
+            {
+                "followup_id": by_partner[partner].id,
+                "event": "level",
+                "channel": "letter",
+                "direction": "outbound",
+                "level_id": (final if index % 2 else formal).id,
+                "letter_state": "to_print",
+                "summary": "Benchmark letter",
+                "amount_due": figures[partner]["chased_amount"],
+            }
+            for index, partner in enumerate(partners)
+        ]
     )
     env.invalidate_all()
     results = []
@@ -173,8 +186,9 @@ def bench(env, count):
     email_letters = env[
         "report.account_debt_recovery.report_debt_recovery_level_letter"
     ]
+    email_followups = followups.browse([by_partner[partner].id for partner in partners])
     with counted(f"{len(partners)} final-notice email letters", results):
-        attachments = email_letters._debt_render_attachments(partners, final)
+        attachments = email_letters._debt_render_attachments(email_followups, final)
 
     for label, elapsed, queries, calls in results:
         print(

@@ -14,7 +14,9 @@ except ImportError:  # pragma: no cover - said plainly to the user
 @contextlib.contextmanager
 def odoo_env(config_file, database):
     """Yield a superuser environment on ``database``; commit on success."""
-    config.parse_config(["-c", config_file, "-d", database], setup_logging=True)
+    config.parse_config(
+        ["-c", config_file, "-d", database, "--log-level=warn"], setup_logging=True
+    )
     registry = Registry(database)
     with registry.cursor() as cr:
         yield odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})

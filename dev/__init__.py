@@ -13,5 +13,6 @@ the demo's change detection ignores it. One module per concern:
     lint.py      make lint, make lint-optional, make format
     test.py      make test
     demo.py      make demo, make demo-stop, make demo-reset
-    bench.py     make bench
+    bench.py     make bench, make bench-check
+    mail_sink.py a local SMTP sink writing .eml files (python3 -m dev.mail_sink)
 """

@@ -2,6 +2,7 @@
 
     python3 -m dev test          lint, then the whole suite with pytest-odoo
     python3 -m dev bench         the benchmarks of README "Performance"
+    python3 -m dev bench-check   check the benchmark data's SQL writer against the ORM
     python3 -m dev pot           regenerate the .pot and merge the .po files
     python3 -m dev lint          ruff, ruff format, pylint-odoo, oca-checks
     python3 -m dev lint-optional pylint with OCA's optional checks (never fails)
@@ -24,7 +25,8 @@ stays short; when a step fails, the end of its log is printed.
 Environment: ODOO_SRC (an Odoo 19 source tree, used instead of the importable
 `odoo`), ADR_PG_PORT (port of the private cluster, default 5439),
 ADR_TEST_HTTP_PORT (Odoo's HTTP port during `test`, default 8169),
-ADR_DEMO_HTTP_PORT (the port `demo` serves on, default 8069), PYTEST_ADDOPTS
+ADR_DEMO_HTTP_PORT (the port `demo` serves on, default 8069), BENCH_PARTNERS
+and BENCH_INVOICES (the size of `bench`), PYTEST_ADDOPTS
 (extra pytest options, read by pytest itself). The gevent ports are the HTTP
 ports + 3. Two checkouts run `test` at the same time with other ports in one:
 ADR_PG_PORT=5449 ADR_TEST_HTTP_PORT=8269 make test
@@ -36,7 +38,7 @@ import os
 import shutil
 import sys
 
-from .bench import cmd_bench
+from .bench import cmd_bench, cmd_bench_check
 from .cluster import Cluster, pg_bindir
 from .common import ADDON, LOCAL, ROOT, Fail, say
 from .demo import cmd_demo, cmd_demo_reset, cmd_demo_stop
@@ -73,6 +75,7 @@ def cmd_clean():
 COMMANDS = {
     "test": cmd_test,
     "bench": cmd_bench,
+    "bench-check": cmd_bench_check,
     "lint": cmd_lint,
     "lint-optional": cmd_lint_optional,
     "format": cmd_format,
