@@ -11,7 +11,7 @@
     "maintainers": [],
     "license": "LGPL-3",
     "development_status": "Alpha",
-    "depends": ["account", "mail"],
+    "depends": ["account", "mail", "portal", "account_payment"],
     "data": [
         "security/debt_recovery_security.xml",
         "security/ir.model.access.csv",
