@@ -13,6 +13,7 @@ from . import debt_recovery_interaction_outcome
 from . import debt_recovery_plan
 from . import debt_recovery_plan_checks
 from . import debt_recovery_plan_workflow
+from . import debt_recovery_plan_proposal
 from . import debt_recovery_plan_instalment
 from . import debt_recovery_plan_monitor
 from . import debt_recovery_ladder

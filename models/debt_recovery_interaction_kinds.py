@@ -47,6 +47,7 @@ EVENTS = [
     ("policy_changed", "Policy Changed"),
     ("excluded", "Excluded"),
     ("included", "Back on the Ladder"),
+    ("proposal_hold_ended", "Plan Proposal No Longer Holds"),
     ("manual", "Manual Contact"),
 ]
 # Channels of a contact with the customer (an internal note is none).
