@@ -15,6 +15,7 @@
     "data": [
         "security/debt_recovery_security.xml",
         "security/ir.model.access.csv",
+        "security/debt_recovery_portal_security.xml",
         "data/ir_sequence_data.xml",
         "data/debt_recovery_level_texts.xml",
         "data/mail_template_data.xml",
@@ -25,6 +26,7 @@
         "report/report_debt_recovery_letter.xml",
         "report/report_debt_recovery_statement.xml",
         "data/mail_template_plan_data.xml",
+        "data/debt_recovery_dispute_reason_data.xml",
         "data/debt_recovery_policy_data.xml",
         "views/debt_recovery_menus.xml",
         "views/debt_recovery_followup_views.xml",
@@ -42,6 +44,8 @@
         "wizard/debt_recovery_pause_wizard_views.xml",
         "wizard/debt_recovery_assign_wizard_views.xml",
         "views/debt_recovery_analysis_views.xml",
+        "views/debt_recovery_policy_portal_views.xml",
+        "views/debt_recovery_dispute_reason_views.xml",
     ],
     "assets": {
         "web.assets_tests": [

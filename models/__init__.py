@@ -4,12 +4,14 @@ from . import account_move_line
 from . import account_partial_reconcile
 from . import debt_recovery_level
 from . import debt_recovery_policy
+from . import debt_recovery_policy_portal
 from . import debt_recovery_followup
 from . import debt_recovery_followup_apply
 from . import debt_recovery_followup_actions
 from . import debt_recovery_followup_worklist
 from . import debt_recovery_interaction
 from . import debt_recovery_interaction_outcome
+from . import debt_recovery_interaction_portal
 from . import debt_recovery_plan
 from . import debt_recovery_plan_checks
 from . import debt_recovery_plan_workflow
@@ -24,5 +26,6 @@ from . import res_partner
 from . import res_partner_actions
 from . import debt_recovery_analysis
 from . import debt_recovery_followup_documents
+from . import debt_recovery_dispute_reason
 from . import mail_template
 from . import debt_recovery_batch_render
