@@ -26,7 +26,9 @@
         "report/report_debt_recovery_letter.xml",
         "report/report_debt_recovery_statement.xml",
         "data/mail_template_plan_data.xml",
+        "data/mail_template_portal_data.xml",
         "data/debt_recovery_dispute_reason_data.xml",
+        "views/customer_page_templates.xml",
         "data/debt_recovery_policy_data.xml",
         "views/debt_recovery_menus.xml",
         "views/debt_recovery_followup_views.xml",
@@ -46,8 +48,12 @@
         "views/debt_recovery_analysis_views.xml",
         "views/debt_recovery_policy_portal_views.xml",
         "views/debt_recovery_dispute_reason_views.xml",
+        "views/debt_recovery_followup_portal_views.xml",
     ],
     "assets": {
+        "web.assets_frontend": [
+            "account_debt_recovery/static/src/interactions/**/*",
+        ],
         "web.assets_tests": [
             "account_debt_recovery/static/tests/tours/**/*",
         ],

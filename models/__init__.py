@@ -26,6 +26,11 @@ from . import res_partner
 from . import res_partner_actions
 from . import debt_recovery_analysis
 from . import debt_recovery_followup_documents
+from . import debt_recovery_followup_portal
+from . import debt_recovery_followup_portal_actions
+from . import debt_recovery_followup_portal_plan
 from . import debt_recovery_dispute_reason
+from . import debt_recovery_portal_submission
+from . import payment_transaction
 from . import mail_template
 from . import debt_recovery_batch_render

@@ -47,6 +47,7 @@ EVENTS = [
     ("policy_changed", "Policy Changed"),
     ("excluded", "Excluded"),
     ("included", "Back on the Ladder"),
+    ("portal_revoked", "Customer's Link Revoked"),
     ("proposal_hold_ended", "Plan Proposal No Longer Holds"),
     ("manual", "Manual Contact"),
 ]

@@ -20,3 +20,5 @@ from . import test_tour
 from . import test_concurrent_runs
 from . import test_followup_ownership
 from . import test_reminder_batch
+from . import test_customer_page_access
+from . import test_customer_page_forms
