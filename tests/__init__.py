@@ -22,3 +22,4 @@ from . import test_followup_ownership
 from . import test_reminder_batch
 from . import test_customer_page_access
 from . import test_customer_page_forms
+from . import test_customer_page_tours
