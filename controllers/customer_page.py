@@ -11,6 +11,7 @@ from ..models.debt_recovery_followup_portal import PAGE_ROUTE
 
 PAGE = f"{PAGE_ROUTE}/<int:followup_id>"
 FORMS = ("promise", "plan", "dispute")
+MAX_ID = 2**31 - 1
 
 
 class DebtRecoveryCustomerPage(PortalAccount):
@@ -212,7 +213,7 @@ class DebtRecoveryCustomerPage(PortalAccount):
         followup = self._debt_followup(followup_id, access_token)
         if not followup:
             raise AccessError(request.env._("This link is no longer valid."))
-        ids = [int(part) for part in invoice_ids.split(",") if part.isdigit()]
+        ids = self._debt_valid_ids(invoice_ids.split(","))
         invoices, currency, amount = followup._portal_payment_selection(
             access_token, request.env["account.move"].sudo().browse(ids).exists()
         )
@@ -246,7 +247,7 @@ class DebtRecoveryCustomerPage(PortalAccount):
         """The follow-up (as superuser) when ``access_token`` opens its page,
         else an empty recordset."""
         Followup = request.env["debt.recovery.followup"].sudo()
-        followup = Followup.browse(followup_id).exists()
+        followup = Followup.browse(self._debt_valid_ids([followup_id])).exists()
         if not followup or followup._portal_access(access_token) != "valid":
             return Followup
         if not followup._policy() or not followup._document_level():
@@ -257,7 +258,10 @@ class DebtRecoveryCustomerPage(PortalAccount):
         """The plain page of a link that does not open anything: who to
         contact, nothing else."""
         followup = (
-            request.env["debt.recovery.followup"].sudo().browse(followup_id).exists()
+            request.env["debt.recovery.followup"]
+            .sudo()
+            .browse(self._debt_valid_ids([followup_id]))
+            .exists()
         )
         company = followup.company_id or request.env.company
         values = {
@@ -347,15 +351,20 @@ class DebtRecoveryCustomerPage(PortalAccount):
         """What the page confirms after an action: the interaction ``done``
         (or, after an online payment, the transaction ``paid``)."""
         paid = request.httprequest.args.get("paid")
-        if paid and paid.isdigit():
-            tx = request.env["payment.transaction"].sudo().browse(int(paid)).exists()
+        if paid:
+            tx = (
+                request.env["payment.transaction"]
+                .sudo()
+                .browse(self._debt_valid_ids([paid]))
+                .exists()
+            )
             if tx.debt_followup_id == followup:
                 return {"kind": "paid", "transaction": tx}
-        if done and str(done).isdigit():
+        if done:
             interaction = (
                 request.env["debt.recovery.interaction"]
                 .sudo()
-                .browse(int(done))
+                .browse(self._debt_valid_ids([done])[:1])
                 .exists()
             )
             if interaction.followup_id == followup and interaction.channel == "portal":
@@ -400,4 +409,14 @@ class DebtRecoveryCustomerPage(PortalAccount):
     @staticmethod
     def _debt_ids(values, name):
         """The ids of a multi-valued form or query field."""
-        return [int(value) for value in values.getlist(name) if str(value).isdigit()]
+        return DebtRecoveryCustomerPage._debt_valid_ids(values.getlist(name))
+
+    @staticmethod
+    def _debt_valid_ids(values):
+        """The values that can be record ids (PostgreSQL integers); anything
+        else a visitor sends is ignored."""
+        return [
+            int(value)
+            for value in values
+            if str(value).isdigit() and 0 < int(value) <= MAX_ID
+        ]

@@ -116,6 +116,12 @@ class TestCustomerPageAccess(CustomerPageCommon):
     def test_unknown_page_gets_the_plain_page(self):
         token = self.link().split("access_token=")[1]
         self.assert_plain_page(self.page(f"/my/balance/987654321?access_token={token}"))
+        self.assert_plain_page(
+            self.page(f"/my/balance/99999999999?access_token={token}")
+        )
+        # ids beyond PostgreSQL's integers are ignored, not an error
+        response = self.page(self.link() + "&done=99999999999&paid=99999999999")
+        self.assertEqual(response.status_code, 200)
 
     def test_revoked_link_gets_the_plain_page_and_is_logged(self):
         url = self.link()
