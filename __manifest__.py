@@ -11,10 +11,11 @@
     "maintainers": [],
     "license": "LGPL-3",
     "development_status": "Alpha",
-    "depends": ["account", "mail"],
+    "depends": ["account", "mail", "portal", "account_payment"],
     "data": [
         "security/debt_recovery_security.xml",
         "security/ir.model.access.csv",
+        "security/debt_recovery_portal_security.xml",
         "data/ir_sequence_data.xml",
         "data/mail_activity_type_data.xml",
         "data/debt_recovery_level_texts.xml",
@@ -27,6 +28,9 @@
         "report/report_debt_recovery_statement.xml",
         "data/mail_template_plan_data.xml",
         "data/mail_template_thanks_data.xml",
+        "data/mail_template_portal_data.xml",
+        "data/debt_recovery_dispute_reason_data.xml",
+        "views/customer_page_templates.xml",
         "data/debt_recovery_policy_data.xml",
         "views/debt_recovery_menus.xml",
         "views/debt_recovery_followup_views.xml",
@@ -45,8 +49,14 @@
         "wizard/debt_recovery_assign_wizard_views.xml",
         "wizard/debt_recovery_escalation_wizard_views.xml",
         "views/debt_recovery_analysis_views.xml",
+        "views/debt_recovery_policy_portal_views.xml",
+        "views/debt_recovery_dispute_reason_views.xml",
+        "views/debt_recovery_followup_portal_views.xml",
     ],
     "assets": {
+        "web.assets_frontend": [
+            "account_debt_recovery/static/src/interactions/**/*",
+        ],
         "web.assets_tests": [
             "account_debt_recovery/static/tests/tours/**/*",
         ],

@@ -42,6 +42,7 @@ from .odoo_db import install_addon, write_odoo_config
 from .system import check_odoo, ensure_python_requirements, odoo_env, setup_system
 
 DAILY_CRON_XMLID = f"{ADDON}.ir_cron_debt_recovery_daily"
+DEMO_PAYMENT_MODULE = "payment_demo"
 
 DAILY_RUN = f"""
 cron = env.ref("{DAILY_CRON_XMLID}", raise_if_not_found=False)
@@ -107,7 +108,8 @@ def cmd_demo():
         if not comment or not comment.startswith("adr demo "):
             say(f"creating {DEMO_DB}: {ADDON} with demo data (once)")
             pg.drop(DEMO_DB, force=True)  # a half-built one
-            options = ["-i", ADDON, "--with-demo"]
+            # payment_demo: the customer's page pays with the demo provider
+            options = ["-i", f"{ADDON},{DEMO_PAYMENT_MODULE}", "--with-demo"]
             seconds = install_addon(conf, DEMO_DB, env, "demo-install.log", options)
             say(f"{DEMO_DB} created in {seconds:.0f} s")
             daily_run(conf, env)

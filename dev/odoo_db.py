@@ -4,8 +4,9 @@
   addons_path (pytest-odoo and Odoo take the module name from the folder,
   whatever the checkout is called);
 - .local/odoo-test.conf and .local/odoo-demo.conf, generated for each run;
-- the cached template database adr_tmpl_<hash> (base, account, mail and the
-  manifest's depends, with the web assets), built once per Odoo version;
+- the cached template database adr_tmpl_<hash> (base, account, mail,
+  payment_demo and the manifest's depends, with the web assets), built once
+  per Odoo version;
 - installing or updating the addon on a database, failing on logged errors.
 """
 
@@ -44,8 +45,9 @@ from .common import (
 )
 
 TEMPLATE_PREFIX = "adr_tmpl_"
-TEMPLATE_MODULES = ["base", "account", "mail"]
-TEMPLATE_RECIPE = "1"  # bump when the way the template is built changes
+# payment_demo: the demo payment provider the customer's page pays with in tests
+TEMPLATE_MODULES = ["base", "account", "mail", "payment_demo"]
+TEMPLATE_RECIPE = "2"  # bump when the way the template is built changes
 LOG_ERROR = re.compile(r"^\S+ \S+ \d+ (ERROR|CRITICAL) ")
 
 

@@ -4,6 +4,7 @@ from . import account_move_line
 from . import account_partial_reconcile
 from . import debt_recovery_level
 from . import debt_recovery_policy
+from . import debt_recovery_policy_portal
 from . import debt_recovery_followup
 from . import debt_recovery_followup_apply
 from . import debt_recovery_followup_actions
@@ -14,9 +15,11 @@ from . import debt_recovery_followup_refresh
 from . import debt_recovery_followup_thanks
 from . import debt_recovery_interaction
 from . import debt_recovery_interaction_outcome
+from . import debt_recovery_interaction_portal
 from . import debt_recovery_plan
 from . import debt_recovery_plan_checks
 from . import debt_recovery_plan_workflow
+from . import debt_recovery_plan_proposal
 from . import debt_recovery_plan_instalment
 from . import debt_recovery_plan_monitor
 from . import debt_recovery_ladder
@@ -28,6 +31,12 @@ from . import res_partner
 from . import res_partner_actions
 from . import debt_recovery_analysis
 from . import debt_recovery_followup_documents
+from . import debt_recovery_followup_portal
+from . import debt_recovery_followup_portal_actions
+from . import debt_recovery_followup_portal_plan
+from . import debt_recovery_dispute_reason
+from . import debt_recovery_portal_submission
+from . import payment_transaction
 from . import mail_template
 from . import debt_recovery_batch_render
 from . import mail_mail

@@ -200,6 +200,7 @@ class DebtRecoveryFollowup(models.Model):
         "interaction_ids.promise_state",
         "interaction_ids.dispute_state",
         "plan_ids.state",
+        "plan_ids.proposal_hold_until",
     )
     def _compute_status(self):
         """One precedence list, from the facts: the first that holds."""
@@ -211,6 +212,12 @@ class DebtRecoveryFollowup(models.Model):
             "debt.recovery.interaction", [("promise_state", "=", "open")]
         )
         plans = followups._open_counts("debt.recovery.plan", [("state", "=", "active")])
+        # a plan the customer proposed, waiting for a collector, holds the
+        # ladder as a promise does
+        proposals = followups._open_counts(
+            "debt.recovery.plan",
+            [("state", "=", "draft"), ("proposal_hold_until", "!=", False)],
+        )
         currency_zero = self.env.company.currency_id.is_zero
         for followup in self:
             key = followup.id
@@ -227,7 +234,7 @@ class DebtRecoveryFollowup(models.Model):
                 status = "disputed"
             elif nothing_chased and plans.get(key):
                 status = "plan"
-            elif promises.get(key):
+            elif promises.get(key) or proposals.get(key):
                 status = "promise"
             elif followup.reply_pending_since:
                 status = "replied"

@@ -54,6 +54,8 @@ EVENTS = [
     ("policy_changed", "Policy Changed"),
     ("excluded", "Excluded"),
     ("included", "Back on the Ladder"),
+    ("portal_revoked", "Customer's Link Revoked"),
+    ("proposal_hold_ended", "Plan Proposal No Longer Holds"),
     ("manual", "Manual Contact"),
 ]
 # Channels of a contact with the customer (an internal note is none).

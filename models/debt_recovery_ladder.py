@@ -26,8 +26,9 @@ class DebtRecoveryLadder(models.AbstractModel):
         ACTIONS), ``figures`` (the ledger's, to store), ``priority``,
         ``level`` (the level to run or to review), ``lines`` and ``amount``
         (the items chased and their net amount), ``next_action_date``,
-        ``resume`` (a pause that ended) and ``promise`` / ``promise_kept``
-        (an open promise whose date plus grace has passed)."""
+        ``resume`` (a pause that ended), ``proposal_hold`` (the day a plan
+        the customer proposed stops holding the ladder) and ``promise`` /
+        ``promise_kept`` (an open promise whose date plus grace has passed)."""
         facts = self._facts(followups, today)
         return {
             followup: self._decide_one(followup, facts, today) for followup in followups
@@ -52,6 +53,9 @@ class DebtRecoveryLadder(models.AbstractModel):
             ),
             "plans": followups._open_counts(
                 "debt.recovery.plan", [("state", "=", "active")]
+            ),
+            "proposals": self.env["debt.recovery.plan"]._waiting_proposals(
+                followups, today
             ),
             "figures": {},
             "lines": {},
@@ -87,6 +91,7 @@ class DebtRecoveryLadder(models.AbstractModel):
             "resume": bool(followup.pause_until and followup.pause_until < today),
             "reply_released": bool(policy)
             and followup._reply_released(followup, policy, today),
+            "proposal_hold": facts["proposals"].get(followup.id, False),
         }
         promise = facts["promises"].get(followup)
         if promise and policy:
@@ -177,6 +182,8 @@ class DebtRecoveryLadder(models.AbstractModel):
             return followup.pause_until
         if promise:
             return promise.promise_date
+        if decision["proposal_hold"]:
+            return decision["proposal_hold"]  # a plan proposal waits like a promise
         if followup.reply_pending_since and not decision["reply_released"]:
             return True  # rule 10: a reply waits for a collector
         if followup.pending_level_id:

@@ -10,9 +10,9 @@ from .debt_recovery_workflow import workflow
 class DebtRecoveryPlanMonitor(models.AbstractModel):
     """The daily checks of payment plans, called by the daily run before the
     ladder: completion, late and missed instalments, reminders before each
-    instalment. Set-based and idempotent: a rerun, or a second run at the same
-    time, changes nothing more (each step locks what it changes and checks
-    it again)."""
+    instalment, customers' proposals that waited their hold days. Set-based
+    and idempotent: a rerun, or a second run at the same time, changes
+    nothing more (each step locks what it changes and checks it again)."""
 
     _name = "debt.recovery.plan.monitor"
     _description = "Payment Plans Daily Checks"
@@ -30,6 +30,7 @@ class DebtRecoveryPlanMonitor(models.AbstractModel):
         self._break_missed_instalments(today)
         self._send_broken_notices(today)
         self._send_instalment_reminders(today)
+        self.env["debt.recovery.plan"]._end_proposal_holds(today)
 
     @api.model
     def _locked(self, records, still_due):

@@ -8,6 +8,7 @@ class ResCompany(models.Model):
     def create(self, vals_list):
         companies = super().create(vals_list)
         companies._debt_recovery_create_default_policy()
+        self.env["debt.recovery.dispute.reason"]._create_defaults(companies)
         return companies
 
     @api.model
