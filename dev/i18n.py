@@ -51,7 +51,9 @@ def cmd_pot():
 
 
 def merge(po, pot, path):
-    """Rewrite ``po`` on the terms of ``pot``, keeping its translations."""
+    """Rewrite ``po`` on the terms of ``pot``, keeping its translations; a
+    term without one is left out (Odoo falls back to the source text either
+    way), so the file holds only what a translator wrote."""
     translated = {(entry.msgctxt, entry.msgid): entry for entry in po if entry.msgstr}
     merged = polib.POFile(wrapwidth=0)
     merged.metadata = po.metadata
