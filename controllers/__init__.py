@@ -1,1 +1,2 @@
 from . import customer_page
+from . import customer_page_payment

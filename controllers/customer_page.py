@@ -1,6 +1,6 @@
 from urllib.parse import urlencode
 
-from odoo import Command, http
+from odoo import http
 from odoo.exceptions import AccessError, UserError
 from odoo.http import request
 from odoo.tools.misc import format_amount, format_date
@@ -8,6 +8,7 @@ from odoo.tools.misc import format_amount, format_date
 from odoo.addons.account_payment.controllers.portal import PortalAccount
 
 from ..models.debt_recovery_followup_portal import PAGE_ROUTE
+from ..models.debt_recovery_followup_portal_actions import MAX_ATTACHMENT_BYTES
 
 PAGE = f"{PAGE_ROUTE}/<int:followup_id>"
 FORMS = ("promise", "plan", "dispute")
@@ -136,7 +137,9 @@ class DebtRecoveryCustomerPage(PortalAccount):
             upload = request.httprequest.files.get("attachment")
             attachment = None
             if upload and upload.filename:
-                attachment = {"name": upload.filename, "raw": upload.read()}
+                # one byte more than allowed is enough to refuse it
+                raw = upload.read(MAX_ATTACHMENT_BYTES + 1)
+                attachment = {"name": upload.filename, "raw": raw}
             return followup._portal_dispute(
                 access_token,
                 invoices.exists(),
@@ -147,98 +150,6 @@ class DebtRecoveryCustomerPage(PortalAccount):
 
         post.pop("attachment", None)
         return self._debt_act(followup_id, access_token, "dispute", post, dispute)
-
-    # ------------------------------------------------------------------
-    # Pay now
-    # ------------------------------------------------------------------
-    @http.route(
-        f"{PAGE}/pay",
-        type="http",
-        auth="public",
-        methods=["GET"],
-        website=True,
-        sitemap=False,
-    )
-    def debt_customer_pay(self, followup_id, access_token=None, **kwargs):
-        """Odoo's payment form for the invoices the customer chose."""
-        followup = self._debt_followup(followup_id, access_token)
-        if not followup:
-            return self._debt_invalid_page(followup_id)
-        followup = self._debt_set_lang(followup)
-        ids = self._debt_ids(request.httprequest.args, "invoice_ids")
-        try:
-            invoices, currency, amount = followup._portal_payment_selection(
-                access_token, request.env["account.move"].sudo().browse(ids).exists()
-            )
-        except UserError as error:
-            return self._debt_render_page(
-                followup,
-                error={"form": "pay", "message": error.args[0]},
-                status=400,
-            )
-        values = self._get_common_page_view_values(
-            invoices_data={
-                "partner": followup.partner_id,
-                "company": followup.company_id,
-                "total_amount": amount,
-                "currency": currency,
-                "amount_residual": amount,
-                "landing_route": self._debt_page_url(followup),
-                "transaction_route": f"{followup.access_url}/transaction/"
-                + ",".join(str(invoice.id) for invoice in invoices),
-            },
-            access_token=access_token,
-        )
-        values.update(
-            self._debt_page_base(followup),
-            amount=amount,
-            invoices=invoices,
-            # a link is no account: no saved payment method shown or saved
-            tokens_sudo=request.env["payment.token"].sudo(),
-            show_tokenize_input_mapping=dict.fromkeys(
-                values["providers_sudo"].ids, False
-            ),
-            page_url=self._debt_page_url(followup),
-        )
-        return request.render("account_debt_recovery.customer_page_pay", values)
-
-    @http.route(
-        f"{PAGE}/transaction/<string:invoice_ids>", type="jsonrpc", auth="public"
-    )
-    def debt_customer_transaction(
-        self, followup_id, invoice_ids, access_token=None, **kwargs
-    ):
-        """Create the draft transaction of the payment form: the invoices and
-        the amount come from the server, never from the browser."""
-        followup = self._debt_followup(followup_id, access_token)
-        if not followup:
-            raise AccessError(request.env._("This link is no longer valid."))
-        ids = self._debt_valid_ids(invoice_ids.split(","))
-        invoices, currency, amount = followup._portal_payment_selection(
-            access_token, request.env["account.move"].sudo().browse(ids).exists()
-        )
-        self._validate_transaction_kwargs(kwargs)
-        if kwargs.get("flow") == "token":
-            raise AccessError(
-                request.env._("Saved payment methods are not offered here.")
-            )
-        kwargs.update(
-            amount=amount,
-            currency_id=currency.id,
-            partner_id=followup.partner_id.id,
-            tokenization_requested=False,
-            is_validation=False,
-            landing_route=self._debt_page_url(followup),
-        )
-        tx_sudo = self._create_transaction(
-            custom_create_values={
-                "invoice_ids": [Command.set(invoices.ids)],
-                "debt_followup_id": followup.id,
-            },
-            **kwargs,
-        )
-        tx_sudo.landing_route = self._debt_page_url(followup, paid=tx_sudo.id)
-        return tx_sudo._get_processing_values()
 
     # ------------------------------------------------------------------
     # Helpers
@@ -314,7 +225,7 @@ class DebtRecoveryCustomerPage(PortalAccount):
             "chased_lines": chased,
             "other_lines": items - chased,
             "invoice_urls": {
-                move: move.get_portal_url(report_type="pdf", download=True)
+                move: self._debt_page_url(followup, path=f"/invoice/{move.id}")
                 for move in items.move_id
                 if move.move_type == "out_invoice"
             },
@@ -401,10 +312,11 @@ class DebtRecoveryCustomerPage(PortalAccount):
         return followup.with_context(lang=lang)
 
     @staticmethod
-    def _debt_page_url(followup, **params):
-        """The page's local URL, with its token and ``params``."""
+    def _debt_page_url(followup, path="", **params):
+        """The local URL of the page (or of ``path`` under it), with its
+        token and ``params``."""
         query = urlencode({"access_token": followup.access_token, **params})
-        return f"{followup.access_url}?{query}"
+        return f"{followup.access_url}{path}?{query}"
 
     @staticmethod
     def _debt_ids(values, name):

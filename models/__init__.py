@@ -33,6 +33,7 @@ from . import debt_recovery_analysis
 from . import debt_recovery_followup_documents
 from . import debt_recovery_followup_portal
 from . import debt_recovery_followup_portal_actions
+from . import debt_recovery_followup_portal_limits
 from . import debt_recovery_followup_portal_plan
 from . import debt_recovery_dispute_reason
 from . import debt_recovery_portal_submission

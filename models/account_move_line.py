@@ -113,15 +113,7 @@ class AccountMoveLine(models.Model):
                 aggregates=["amount_residual:sum", "date_maturity:min"],
             )
         }
-        credits = dict(
-            self._read_group(
-                self._debt_open_receivable_domain(company)
-                & Domain("amount_residual", "<", 0)
-                & owing,
-                groupby=group_by,
-                aggregates=["amount_residual:sum"],
-            )
-        )
+        credits = self._debt_unallocated_credits(company, owing)
         currency = company.currency_id
         result = {}
         for partner, amount, oldest in overdue:
@@ -138,6 +130,20 @@ class AccountMoveLine(models.Model):
                 "chased_since": since if not currency.is_zero(chased_amount) else False,
             }
         return result
+
+    @api.model
+    def _debt_unallocated_credits(self, company, partner_domain):
+        """``{commercial_partner: sum of its unallocated credit notes and
+        payments}`` (negative amounts, company currency), one query."""
+        return dict(
+            self._read_group(
+                self._debt_open_receivable_domain(company)
+                & Domain("amount_residual", "<", 0)
+                & partner_domain,
+                groupby=["partner_id.commercial_partner_id"],
+                aggregates=["amount_residual:sum"],
+            )
+        )
 
     @api.model
     def _debt_lines_by_partner(self, domain):

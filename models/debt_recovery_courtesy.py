@@ -96,6 +96,10 @@ class DebtRecoveryCourtesy(models.AbstractModel):
         figures = self.env["account.move.line"]._debt_figures(
             company, followups.partner_id, today
         )
+        credits = self.env["account.move.line"]._debt_unallocated_credits(
+            company,
+            Domain("partner_id.commercial_partner_id", "in", followups.partner_id.ids),
+        )
         promises = self.env["debt.recovery.interaction"]._open_promises(followups)
         stats = self.env["debt.recovery.interaction"]._outbound_stats(followups, today)
         steps = {}
@@ -109,17 +113,21 @@ class DebtRecoveryCourtesy(models.AbstractModel):
                     (line.date_maturity - today).days <= -level.days_overdue
                 )
             )
-            if not coming:
-                continue
+            amount = company.currency_id.round(sum(coming.mapped("amount_residual")))
+            if (
+                company.currency_id.compare_amounts(
+                    amount + credits.get(followup.partner_id, 0.0), 0.0
+                )
+                <= 0
+            ):
+                continue  # its credits already cover it: nothing to announce
             if ladder._rule_contact_spacing(policy, stats[followup], today) > today:
                 continue  # rule 3: tomorrow, if the due date has not passed
             steps[followup] = {
                 "level": level,
                 "policy": policy,
                 "lines": coming,
-                "amount": company.currency_id.round(
-                    sum(coming.mapped("amount_residual"))
-                ),
+                "amount": amount,
             }
         return steps
 

@@ -29,6 +29,17 @@ class DebtRecoveryFollowup(models.Model):
         "opened by a collector).",
     )
 
+    @api.model
+    def _get_thread_with_access(self, thread_id, *, mode="read", **kwargs):
+        """The page's token opens the customer's page, never the follow-up's
+        discussion thread: that is the company's (Odoo's portal would let the
+        token read and post there, expired or not). Only users with access
+        to the follow-up reach it."""
+        thread = self.browse(thread_id)
+        if thread.exists() and thread.sudo(False).has_access(mode):
+            return thread
+        return self.browse()
+
     def _compute_access_url(self):
         for followup in self:
             followup.access_url = f"{PAGE_ROUTE}/{followup.id}"

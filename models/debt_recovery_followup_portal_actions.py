@@ -1,4 +1,4 @@
-from datetime import timedelta
+import math
 
 from markupsafe import Markup
 
@@ -32,23 +32,6 @@ class DebtRecoveryFollowup(models.Model):
     # ------------------------------------------------------------------
     # What the page shows
     # ------------------------------------------------------------------
-    def _portal_limits(self, today=None):
-        """The policy's limits for this customer's promises and plans."""
-        self.ensure_one()
-        today = today or fields.Date.context_today(self)
-        policy = self._policy()
-        return {
-            "today": today,
-            "horizon": today + timedelta(days=policy.portal_horizon_days),
-            "max_instalments": policy.portal_plan_max_instalments,
-            "last_date": today + timedelta(days=policy.portal_plan_max_days),
-            "min_instalment": policy.portal_plan_min_instalment,
-            "frequencies": self.env["debt.recovery.plan"]
-            ._fields["frequency"]
-            ._description_selection(self.env),
-            "hold_days": policy.portal_proposal_hold_days,
-        }
-
     def _portal_open_items(self):
         """The customer's open receivable items in this company that are
         still to pay (overdue or not, disputed or planned), oldest first."""
@@ -74,6 +57,7 @@ class DebtRecoveryFollowup(models.Model):
         """The customer promises to pay (everything overdue, or ``amount``)
         on ``promise_date``: a promise to pay, as a collector logs it."""
         self._portal_check_token(token)
+        self._portal_check_may_promise()
         limits = self._portal_limits()
         promise_date = self._portal_date(
             promise_date, self.env._("Choose the day you will pay on.")
@@ -221,6 +205,7 @@ class DebtRecoveryFollowup(models.Model):
         reconciled them with the invoices): logged and confirmed."""
         staff = self._portal_staff()
         thanks = self._portal_thanks_just_sent()
+        transactions.sudo().write({"debt_recorded": True})
         for tx in transactions:
             interaction = self._portal_log(
                 {
@@ -289,10 +274,23 @@ class DebtRecoveryFollowup(models.Model):
         recipient = self._debt_recipients().filtered("email")[:1]
         if not recipient:
             return
+        # threaded on the follow-up, as the reminders: the customer's reply
+        # to a confirmation reaches the collector and holds the ladder too
+        thread = {
+            "model": self._name,
+            "res_id": self.id,
+            "reply_to": self._notify_get_reply_to_batch(
+                defaults={self.id: self.company_id.partner_id.email_formatted}
+            ).get(self.id),
+        }
         if template.report_template_ids:
             # a document goes with it (the plan agreement): the template's own
             # attachments, as when it is sent from the plan
-            mail = self.env["mail.mail"].sudo().browse(template.send_mail(record.id))
+            mail = (
+                self.env["mail.mail"]
+                .sudo()
+                .browse(template.send_mail(record.id, email_values=thread))
+            )
         else:
             notices = self.env["debt.recovery.dispatch"]._send_notices(
                 {
@@ -300,6 +298,7 @@ class DebtRecoveryFollowup(models.Model):
                         "template": template,
                         "record": record,
                         "partner": recipient,
+                        "email_values": thread,
                     }
                 }
             )
@@ -353,7 +352,9 @@ class DebtRecoveryFollowup(models.Model):
         try:
             amount = float(str(value).replace(",", "."))
         except ValueError:
-            raise UserError(self.env._("Write the amount as a number.")) from None
+            amount = math.nan
+        if not math.isfinite(amount):
+            raise UserError(self.env._("Write the amount as a number."))
         if amount < 0:
             raise ValidationError(self.env._("The amount cannot be negative."))
         return amount

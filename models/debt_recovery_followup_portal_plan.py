@@ -33,7 +33,7 @@ class DebtRecoveryFollowup(models.Model):
         date_start = self._portal_date(
             date_start, self.env._("Choose the date of the first instalment.")
         )
-        if frequency not in dict(FREQUENCIES):
+        if not isinstance(frequency, str) or frequency not in dict(FREQUENCIES):
             raise UserError(self.env._("Choose how often you will pay."))
         if not 1 <= count <= limits["max_instalments"]:
             raise UserError(
@@ -99,8 +99,12 @@ class DebtRecoveryFollowup(models.Model):
             total, company_currency, self.company_id, limits["today"]
         )
         auto_amount = policy.portal_plan_auto_amount
+        # agreed alone only by a customer the ladder handles and whose last
+        # plan was not broken recently; else a collector decides
         auto_accept = bool(
-            policy.portal_plan_auto_instalments
+            self._portal_on_the_ladder()
+            and not self._portal_broken_recently("plan")
+            and policy.portal_plan_auto_instalments
             and count <= policy.portal_plan_auto_instalments
             and last <= limits["today"] + timedelta(days=policy.portal_plan_auto_days)
             and (

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo import api, fields, models
 
 
@@ -26,6 +28,7 @@ class DebtRecoveryFollowup(models.Model):
             followups |= self._for_partners(missing, company)
         locked = followups.try_lock_for_update(allow_referencing=True)
         locked._refresh_figures()
+        locked._reopen_unpaid_promises(figures)
         thanks = dict.fromkeys(locked._keep_paid_promises(figures), "promise")
         thanks.update(dict.fromkeys(locked._settle_cleared(figures), "settled"))
         if paid:
@@ -49,6 +52,52 @@ class DebtRecoveryFollowup(models.Model):
         kept._debt_system_write({"promise_state": "kept"})
         Interaction._log(entries)
         return kept.followup_id
+
+    def _reopen_unpaid_promises(self, figures):
+        """A promise kept at once by a payment since cancelled (the chased
+        balance is back) is open again until its date plus grace, when the
+        run checks it as any other: kept is what was paid, not what was
+        once recorded."""
+        today = fields.Date.context_today(self)
+        Interaction = self.env["debt.recovery.interaction"]
+        ladder = self.env["debt.recovery.ladder"]
+        policies = self._policies()
+        promises = Interaction.sudo().search(
+            [
+                ("followup_id", "in", self.ids),
+                ("outcome", "=", "promise"),
+                ("promise_date", ">=", today - timedelta(days=365)),
+            ],
+            order="promise_date desc, id desc",
+        )
+        latest = {}
+        for promise in promises:
+            latest.setdefault(promise.followup_id, promise)
+        reopened = Interaction
+        entries = []
+        for followup, promise in latest.items():
+            policy = policies.get(followup)
+            grace = timedelta(days=policy.promise_grace_days if policy else 0)
+            amount = (figures.get(followup.partner_id) or {}).get("chased_amount", 0.0)
+            if (
+                promise.promise_state == "kept"
+                and promise.promise_date + grace >= today
+                and not ladder._promise_kept(promise, amount)
+            ):
+                reopened |= promise
+                entries.append(
+                    followup._event_values(
+                        "promise_reopened",
+                        self.env._(
+                            "The payment that kept the promise to pay of %(date)s "
+                            "was cancelled: the promise is open again.",
+                            date=promise.promise_date,
+                        ),
+                        amount_due=amount,
+                    )
+                )
+        reopened._debt_system_write({"promise_state": "open"})
+        Interaction._log(entries)
 
     def _settle_cleared(self, figures):
         """Rule 7 at once: nothing is chased any more and no dispute or plan

@@ -28,10 +28,22 @@ class DebtRecoveryFollowup(models.Model):
         if (
             message.message_type == "email"
             and not self.env.context.get("debt_auto_reply")
-            and message.author_id != self.company_id.partner_id
+            and not self._written_by_the_company(message)
         ):
             self._customer_replied(message)
         return result
+
+    def _written_by_the_company(self, message):
+        """An email of the company itself or of one of its users (a collector
+        copied on a reminder who replies to all) is no customer reply."""
+        author = message.author_id
+        if not author:
+            return False
+        return author == self.company_id.partner_id or bool(
+            author.sudo()
+            .with_context(active_test=False)
+            .user_ids.filtered(lambda user: not user.share)
+        )
 
     def _customer_replied(self, message):
         """Log the reply as an inbound email and hold the ladder until a

@@ -36,6 +36,7 @@ EVENTS = [
     ("thanks", "Thanked"),
     ("promise_kept", "Promise Kept"),
     ("promise_broken", "Promise Broken"),
+    ("promise_reopened", "Promise Open Again"),
     ("dispute_opened", "Dispute Opened"),
     ("dispute_resolved", "Dispute Resolved"),
     ("paused", "Paused"),

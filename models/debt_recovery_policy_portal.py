@@ -48,6 +48,8 @@ class DebtRecoveryPolicy(models.Model):
     portal_plan_auto_amount = fields.Monetary(
         string="Accepted at Once up to (Amount)",
         currency_field="currency_id",
+        # a large debt is spread with a collector, not alone on the page
+        default=5000.0,
         help="... and whose total is at most this amount; 0: any amount.",
     )
     portal_proposal_hold_days = fields.Integer(

@@ -14,10 +14,21 @@ class PaymentTransaction(models.Model):
         index="btree_not_null",
         ondelete="set null",
     )
+    debt_recorded = fields.Boolean(
+        string="Logged in the Customer's History",
+        readonly=True,
+        copy=False,
+        help="The payment is logged and confirmed once, however often Odoo "
+        "processes the transaction.",
+    )
 
     def _post_process(self):
         result = super()._post_process()
-        done = self.filtered(lambda tx: tx.state == "done" and tx.debt_followup_id)
+        done = self.filtered(
+            lambda tx: (
+                tx.state == "done" and tx.debt_followup_id and not tx.debt_recorded
+            )
+        )
         for followup in done.debt_followup_id:
             followup.sudo()._portal_payments_done(
                 done.filtered(lambda tx, f=followup: tx.debt_followup_id == f)

@@ -28,6 +28,7 @@ from . import test_escalation
 from . import test_replies
 from . import test_thanks
 from . import test_courtesy
+from . import test_customer_page_abuse
 from . import test_customer_page_access
 from . import test_customer_page_forms
 from . import test_customer_page_tours

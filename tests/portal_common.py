@@ -108,3 +108,11 @@ class CustomerPageCommon(DebtRecoveryCommon, HttpCase):
 
     def portal_interactions(self, **filters):
         return self.interactions(channel="portal", direction="inbound", **filters)
+
+    def reminders(self):
+        """The ladder's emails to the customer, not the page's confirmations
+        (threaded on the follow-up too)."""
+        confirmations = self.portal_interactions().mail_message_id
+        return self.mails().filtered(
+            lambda mail: mail.mail_message_id not in confirmations
+        )

@@ -70,6 +70,12 @@ class TestCourtesyReminder(DebtRecoveryCommon):
         self.run_on(self.due)
         self.assertEqual(len(self.courtesy_entries()), 1)
 
+    def test_a_customer_whose_credits_cover_it_hears_nothing(self):
+        refund = self.invoice(800.0, TODAY, move_type="out_refund")
+        self.assertEqual(refund.state, "posted")
+        self.run_on(self.due - timedelta(days=3))
+        self.assertFalse(self.courtesy_entries(), "nothing to announce")
+
     def test_the_first_overdue_contact_is_still_level_one(self):
         self.run_on(self.due - timedelta(days=3))
         self.assertTrue(self.courtesy_entries())

@@ -69,8 +69,11 @@ class TestCustomerPageAccess(CustomerPageCommon):
         self.assertIn("Carla Collector", body)
         self.assertIn("carla@example.com", body)
         self.assertIn("Not yet due", body)
-        self.assertIn(f"/my/invoices/{self.overdue.id}?access_token=", body)
-        self.assertIn("report_type=pdf", body)
+        # each invoice as PDF through the page's own link
+        self.assertIn(
+            f"{self.followup_record.access_url}/invoice/{self.overdue.id}?access_token=",
+            body,
+        )
         # nothing internal
         level = self.levels[:1]
         for internal in (
@@ -206,14 +209,14 @@ class TestCustomerPageAccess(CustomerPageCommon):
         other_company = self.setup_other_company()
         invoice_b = self.invoice(888.0, self.days_ago(20), company_data=other_company)
         body = self.page().text
-        self.assertNotIn(f"/my/invoices/{invoice_b.id}?", body)
+        self.assertNotIn(f"/invoice/{invoice_b.id}?", body)
         self.assertNotIn("888.00", body)
         followup_b = self.env["debt.recovery.followup"]._for_partners(
             self.customer, other_company["company"]
         )
         followup_b._refresh_figures()
         body_b = self.page(followup=followup_b).text
-        self.assertIn(f"/my/invoices/{invoice_b.id}?", body_b)
-        self.assertNotIn(f"/my/invoices/{self.overdue.id}?", body_b)
+        self.assertIn(f"/invoice/{invoice_b.id}?", body_b)
+        self.assertNotIn(f"/invoice/{self.overdue.id}?", body_b)
         self.assertNotIn("1,200.00", body_b)
         self.assertIn(f"/logo.png?company={other_company['company'].id}", body_b)

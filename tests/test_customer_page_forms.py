@@ -49,11 +49,15 @@ class TestCustomerPageForms(CustomerPageCommon):
         page = self.url_open(response.headers["Location"])
         self.assertIn("Thank you, noted", page.text)
         mail = self.env["mail.mail"].search(
-            [("model", "=", promise._name), ("res_id", "=", promise.id)]
+            [("mail_message_id", "=", promise.mail_message_id.id)]
         )
         self.assertEqual(len(mail), 1)
         self.assertIn("you will pay", mail.body_html)
-        self.assertEqual(promise.mail_message_id, mail.mail_message_id)
+        self.assertEqual(
+            (mail.model, mail.res_id),
+            (self.followup_record._name, self.followup_record.id),
+            "threaded on the follow-up: a reply to it reaches the collector",
+        )
 
     def test_promise_beyond_the_horizon_is_refused(self):
         response = self.post(
@@ -185,14 +189,12 @@ class TestCustomerPageForms(CustomerPageCommon):
         self.assertEqual(self.followup_record.status, "plan")
         agreement = self.env["mail.mail"].search(
             [
-                ("model", "=", plan._name),
-                ("res_id", "=", plan.id),
+                ("mail_message_id", "=", interaction.mail_message_id.id),
                 ("recipient_ids", "in", self.customer.ids),
             ]
         )
         self.assertEqual(len(agreement), 1)
         self.assertTrue(agreement.attachment_ids, "the agreement PDF")
-        self.assertEqual(interaction.mail_message_id, agreement.mail_message_id)
 
     def test_plan_beyond_auto_accept_waits_for_a_collector(self):
         response = self.post("plan", "o_debt_recovery_plan_form", self.plan_values(5))
@@ -204,7 +206,7 @@ class TestCustomerPageForms(CustomerPageCommon):
         self.assertEqual(activity.user_id, self.collector)
         self.assertEqual(self.followup_record.status, "promise", "holds like a promise")
         self.run_daily()
-        self.assertFalse(self.mails(), "no reminder while the proposal waits")
+        self.assertFalse(self.reminders(), "no reminder while the proposal waits")
         self.assertEqual(
             self.followup_record.next_action_date, self.TODAY + timedelta(days=5)
         )

@@ -43,7 +43,7 @@ class TestCustomerPageTours(CustomerPageCommon):
     # ------------------------------------------------------------------
     def test_pay_with_the_demo_provider(self):
         self.run_daily()  # the first reminder, with the link of the page
-        reminder = self.mails()
+        reminder = self.reminders()
         self.assertEqual(len(reminder), 1)
         self.tour("account_debt_recovery_customer_pay_tour")
         for invoice in self.overdue | self.overdue_2:
@@ -71,6 +71,7 @@ class TestCustomerPageTours(CustomerPageCommon):
         paid = self.portal_interactions(outcome="paid")
         self.assertTrue(paid.mail_message_id, "confirmed by email")
         self.assertFalse(self.interactions(event="thanks"))
+        self.assertEqual(self.mails().mail_message_id, paid.mail_message_id)
 
     def test_promise_holds_the_ladder_until_date_and_grace(self):
         self.tour("account_debt_recovery_customer_promise_tour")
@@ -80,15 +81,15 @@ class TestCustomerPageTours(CustomerPageCommon):
         self.assertEqual(promise.promise_state, "open")
         self.assertTrue(promise.mail_message_id)
         self.run_daily()
-        self.assertFalse(self.mails())
+        self.assertFalse(self.reminders())
         grace = self.policy.promise_grace_days
         with freeze_time(self.TODAY + timedelta(days=10 + grace)):
             self.run_daily()
-        self.assertFalse(self.mails(), "no reminder until the date plus grace")
+        self.assertFalse(self.reminders(), "no reminder until the date plus grace")
         with freeze_time(self.TODAY + timedelta(days=11 + grace)):
             self.run_daily()
         self.assertEqual(promise.promise_state, "broken")
-        self.assertEqual(len(self.mails()), 1, "the ladder resumes")
+        self.assertEqual(len(self.reminders()), 1, "the ladder resumes")
 
     def test_plan_within_auto_accept_limits(self):
         self.tour("account_debt_recovery_customer_plan_tour")
@@ -99,8 +100,11 @@ class TestCustomerPageTours(CustomerPageCommon):
         self.assertTrue(self.interactions(event="plan_activated"))
         agreement = self.env["mail.mail"].search(
             [
-                ("model", "=", plan._name),
-                ("res_id", "=", plan.id),
+                (
+                    "mail_message_id",
+                    "=",
+                    self.portal_interactions(outcome="plan").mail_message_id.id,
+                ),
                 ("recipient_ids", "in", self.customer.ids),
             ]
         )
@@ -118,7 +122,7 @@ class TestCustomerPageTours(CustomerPageCommon):
         self.assertEqual(self.followup_record.status, "promise")
         self.assertTrue(self.portal_interactions(outcome="plan").mail_message_id)
         self.run_daily()
-        self.assertFalse(self.mails(), "the ladder holds while the proposal waits")
+        self.assertFalse(self.reminders(), "the ladder holds while the proposal waits")
 
     def test_dispute_with_an_attachment(self):
         self.tour("account_debt_recovery_customer_dispute_tour")

@@ -7,7 +7,7 @@ from odoo.tests import tagged
 from .common import DebtRecoveryCommon
 
 TODAY = DebtRecoveryCommon.TODAY
-REPLY = """From: Bad Payer <bad.payer@example.com>
+REPLY = """From: {sender}
 To: catchall@company.example.com
 Subject: {subject}
 Message-ID: <{message_id}@example.com>
@@ -38,7 +38,14 @@ class TestReplies(DebtRecoveryCommon):
             self.run_daily()
         return self.followup()
 
-    def reply(self, body, headers="", message_id="reply", subject=None):
+    def reply(
+        self,
+        body,
+        headers="",
+        message_id="reply",
+        subject=None,
+        sender="Bad Payer <bad.payer@example.com>",
+    ):
         with freeze_time(TODAY):
             self.env["mail.thread"].message_process(
                 None,
@@ -48,6 +55,7 @@ class TestReplies(DebtRecoveryCommon):
                     parent=self.reminder.message_id,
                     headers=headers,
                     body=body,
+                    sender=sender,
                 ),
             )
 
@@ -99,3 +107,31 @@ class TestReplies(DebtRecoveryCommon):
         self.assertNotEqual(self.followup().status, "replied")
         followup = self.run_on(TODAY + timedelta(days=1))
         self.assertEqual(followup.level_id, self.levels[1])
+
+    def test_a_colleague_replying_to_all_does_not_hold_the_ladder(self):
+        """A collector copied on the reminder who answers it is no customer."""
+        self.env["res.users"].create(
+            {
+                "name": "Colin Copied",
+                "login": "colin.copied",
+                "email": "colin@company.example.com",
+                "company_id": self.company.id,
+                "company_ids": [(6, 0, self.company.ids)],
+                "group_ids": [
+                    (
+                        4,
+                        self.env.ref(
+                            "account_debt_recovery.group_debt_recovery_user"
+                        ).id,
+                    )
+                ],
+            }
+        )
+        self.reply(
+            "Noted, I will call them.",
+            message_id="colleague",
+            sender="Colin Copied <colin@company.example.com>",
+        )
+        self.assertFalse(self.interactions(event="reply"))
+        self.assertNotEqual(self.followup().status, "replied")
+        self.assertFalse(self.reply_activities())

@@ -71,6 +71,33 @@ class TestThanks(DebtRecoveryCommon):
         self.assertEqual(len(entry), 1)
         self.assertIn("just as you promised", entry.mail_message_id.body)
 
+    def test_a_promise_kept_by_a_cancelled_payment_is_open_again(self):
+        with freeze_time(TODAY):
+            promise = self.env["debt.recovery.interaction"].create(
+                {
+                    "partner_id": self.customer.id,
+                    "channel": "phone",
+                    "direction": "inbound",
+                    "outcome": "promise",
+                    "promise_date": TODAY + timedelta(days=7),
+                    "promise_amount": 400.0,
+                    "summary": "Will pay 400 next week",
+                }
+            )
+        with freeze_time(TODAY + timedelta(days=2)):
+            payment = self.pay(self.overdue, amount=400.0)
+            self.assertEqual(promise.promise_state, "kept")
+            payment.action_draft()
+            payment.action_cancel()
+        self.assertEqual(promise.promise_state, "open", "kept is what was paid")
+        self.assertTrue(self.interactions(event="promise_reopened"))
+        self.assertEqual(self.followup().status, "promise")
+        # the run checks it at its date plus grace, as any other promise
+        grace = self.policy.promise_grace_days
+        with freeze_time(TODAY + timedelta(days=8 + grace)):
+            self.run_daily()
+        self.assertEqual(promise.promise_state, "broken")
+
     def test_a_cancelled_invoice_settles_without_thanks(self):
         with freeze_time(TODAY):
             self.overdue.button_draft()
