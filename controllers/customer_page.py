@@ -232,6 +232,7 @@ class DebtRecoveryCustomerPage(PortalAccount):
             "payable": followup._portal_payable_invoices(),
             "open_invoices": followup._portal_open_invoices(),
             "limits": followup._portal_limits(),
+            "promise_refusal": followup._portal_promise_refusal(),
             "reasons": request.env["debt.recovery.dispute.reason"]._for_company(
                 followup.company_id
             ),

@@ -57,6 +57,15 @@ class DebtRecoveryFollowup(models.Model):
         if not self._portal_on_the_ladder():
             raise UserError(self.env._("Please contact us to agree a date."))
 
+    def _portal_promise_refusal(self):
+        """Why the page offers no promise now (the form is replaced by it),
+        or False."""
+        try:
+            self._portal_check_may_promise()
+        except UserError as error:
+            return error.args[0]
+        return False
+
     def _portal_on_the_ladder(self):
         """Whether the ladder, not a person, handles this customer now: not
         excluded, no escalation proposed or approved."""

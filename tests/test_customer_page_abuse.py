@@ -14,10 +14,13 @@ class TestCustomerPageAbuse(CustomerPageCommon):
     agree a plan alone when a person handles the customer, keep the
     invoices after the link is revoked, or break the page with bad input."""
 
-    def promise(self, days=10, amount=""):
+    def promise(self, days=10, amount="", form_class="o_debt_recovery_promise_form"):
+        """Post a promise; ``form_class``: the form whose hidden tokens are
+        sent (another one when the page offers no promise form: a forged
+        post)."""
         return self.post(
             "promise",
-            "o_debt_recovery_promise_form",
+            form_class,
             {
                 "promise_date": fields.Date.to_string(
                     self.TODAY + timedelta(days=days)
@@ -68,24 +71,27 @@ class TestCustomerPageAbuse(CustomerPageCommon):
 
     def test_a_customer_promises_alone_once(self):
         self.assertEqual(self.promise(10).status_code, 303)
-        response = self.promise(20)
+        response = self.promise(20, form_class="o_debt_recovery_plan_form")
         self.assertEqual(response.status_code, 400)
         self.assertIn("You have already promised to pay on", response.text)
         promises = self.portal_interactions(outcome="promise")
         self.assertEqual(len(promises), 1, "the first promise stands")
+        page = self.page().text
+        self.assertNotIn("o_debt_recovery_promise_form", page, "no form offered")
+        self.assertIn("You have already promised to pay on", page)
         self.assertEqual(promises.promise_state, "open")
 
     def test_after_a_broken_promise_the_next_is_agreed_with_a_collector(self):
         self.assertEqual(self.promise(1).status_code, 303)
         promise = self.portal_interactions(outcome="promise")
         promise._debt_system_write({"promise_state": "broken"})
-        response = self.promise(10)
+        response = self.promise(10, form_class="o_debt_recovery_plan_form")
         self.assertEqual(response.status_code, 400)
         self.assertIn("was not kept", response.text)
 
     def test_an_escalated_or_excluded_customer_agrees_nothing_alone(self):
         self.followup_record._write_state({"escalation_state": "proposed"})
-        response = self.promise(10)
+        response = self.promise(10, form_class="o_debt_recovery_plan_form")
         self.assertEqual(response.status_code, 400)
         self.assertIn("Please contact us", response.text)
         self.assertEqual(self.propose_plan(2).status_code, 303)
