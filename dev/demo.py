@@ -133,6 +133,7 @@ def cmd_demo():
             if not comment or not comment.startswith(DEMO_MARK):
                 say(f"creating {DEMO_DB}: {ADDON} with demo data (once)")
                 pg.drop(DEMO_DB, force=True)  # a half-built one
+                forget_emails()  # the sink holds the new database's only
                 # payment_demo: the customer's page pays with the demo provider
                 options = ["-i", f"{ADDON},{DEMO_PAYMENT_MODULE}", "--with-demo"]
                 seconds = install_addon(conf, DEMO_DB, env, "demo-install.log", options)
@@ -251,6 +252,12 @@ def stop_process(process, pidfile, what):
     return True
 
 
+def forget_emails():
+    """The .eml files of a demo database that is dropped."""
+    for message in DEMO_MAIL.glob("*.eml"):
+        message.unlink()
+
+
 def cmd_demo_stop():
     stopped = stop_process(None, SERVER_PID, "demo server")
     stopped = stop_process(None, SINK_PID, "the mail sink") or stopped
@@ -262,6 +269,5 @@ def cmd_demo_reset():
     pg = Cluster().start()
     if not pg.drop(DEMO_DB, force=True):
         raise Fail(f"could not drop {DEMO_DB}")
-    for message in DEMO_MAIL.glob("*.eml"):  # the dropped database's emails
-        message.unlink()
+    forget_emails()
     say(f"dropped {DEMO_DB} and its emails; the next `make demo` creates it again")

@@ -89,6 +89,7 @@ def configure(env, url, smtp_port):
 # The stories
 # ----------------------------------------------------------------------
 def tell_stories(env):
+    """The daily run on the replayed days, then what happened since."""
     today = fields.Date.context_today(env["res.users"])
     run = env["debt.recovery.run"]
     # the follow-ups the invoices started, as they stood on the first day
@@ -239,6 +240,7 @@ def check(env, mail_dir, letters):
     """No email in exception, each email of the log in the sink, no letter
     refused (``letters``: the letters to print rendered too)."""
     Mail = env["mail.mail"].sudo()
+    Interaction = env["debt.recovery.interaction"].sudo()
     failures = []
     exception = Mail.search([("state", "=", "exception")])
     if exception:
@@ -250,16 +252,12 @@ def check(env, mail_dir, letters):
     if outgoing:
         failures.append(f"{outgoing} emails still waiting to be sent")
     received = sink_message_ids(mail_dir)
-    reminders = (
-        env["debt.recovery.interaction"]
-        .sudo()
-        .search(
-            [
-                ("channel", "=", "email"),
-                ("direction", "=", "outbound"),
-                ("mail_message_id", "!=", False),
-            ]
-        )
+    reminders = Interaction.search(
+        [
+            ("channel", "=", "email"),
+            ("direction", "=", "outbound"),
+            ("mail_message_id", "!=", False),
+        ]
     )
     missing = reminders.filtered(lambda i: i.mail_message_id.message_id not in received)
     if not reminders:
@@ -269,7 +267,6 @@ def check(env, mail_dir, letters):
             f"{len(missing)} of the {len(reminders)} emails of the log are not "
             f"in {mail_dir}: " + ", ".join(missing[:5].mapped("summary"))
         )
-    Interaction = env["debt.recovery.interaction"].sudo()
     refused = Interaction.search_count(
         [("event", "=", "failure"), ("summary", "ilike", UNSTYLED)]
     )
