@@ -9,8 +9,8 @@ DEV := $(PYTHON) -m dev
 
 help:
 	@echo "make test        lint, then the whole test suite (pytest-odoo) on a fresh database"
-	@echo "make demo        demo database served on http://127.0.0.1:$${ADR_DEMO_HTTP_PORT:-8069} (admin / admin)"
-	@echo "make demo-stop   stop the server started by make demo"
+	@echo "make demo        demo database served on http://127.0.0.1:$${ADR_DEMO_HTTP_PORT:-8069} (admin / admin), its email in .local/mail/"
+	@echo "make demo-stop   stop the server and the mail sink started by make demo"
 	@echo "make demo-reset  drop the demo database (the next make demo rebuilds it)"
 	@echo "make bench       the benchmarks of README Performance (BENCH_PARTNERS, BENCH_INVOICES)"
 	@echo "make bench-check check the benchmark data's SQL generator against the ORM (BENCH_CHECK_PARTNERS, BENCH_CHECK_INVOICES)"

@@ -13,6 +13,8 @@ the demo's change detection ignores it. One module per concern:
     lint.py      make lint, make lint-optional, make format
     test.py      make test
     demo.py      make demo, make demo-stop, make demo-reset
+    demo_setup.py  inside the demo database: URLs, mail server, stories, checks
+    screenshots.py the README's screenshots (python3 -m dev screenshots)
     bench.py     make bench, make bench-check
     mail_sink.py a local SMTP sink writing .eml files (python3 -m dev.mail_sink)
 """

@@ -10,6 +10,7 @@
     python3 -m dev demo          demo database served on http://127.0.0.1:8069
     python3 -m dev demo-stop     stop the server started by `demo`
     python3 -m dev demo-reset    drop the demo database
+    python3 -m dev screenshots [NAME ...]  retake docs/*.png from the running demo
     python3 -m dev setup         only install what is missing (pip, apt, PDF)
     python3 -m dev stop          stop the demo server and PostgreSQL
     python3 -m dev clean         stop everything and delete .local/
@@ -25,7 +26,8 @@ stays short; when a step fails, the end of its log is printed.
 Environment: ODOO_SRC (an Odoo 19 source tree, used instead of the importable
 `odoo`), ADR_PG_PORT (port of the private cluster, default 5439),
 ADR_TEST_HTTP_PORT (Odoo's HTTP port during `test`, default 8169),
-ADR_DEMO_HTTP_PORT (the port `demo` serves on, default 8069), BENCH_PARTNERS
+ADR_DEMO_HTTP_PORT (the port `demo` serves on, default 8069),
+ADR_DEMO_SMTP_PORT (the port of the demo's mail sink, default 2525), BENCH_PARTNERS
 and BENCH_INVOICES (the size of `bench`), PYTEST_ADDOPTS
 (extra pytest options, read by pytest itself). The gevent ports are the HTTP
 ports + 3. Two checkouts run `test` at the same time with other ports in one:
@@ -44,6 +46,7 @@ from .common import ADDON, LOCAL, ROOT, Fail, say
 from .demo import cmd_demo, cmd_demo_reset, cmd_demo_stop
 from .i18n import cmd_pot
 from .lint import cmd_format, cmd_lint, cmd_lint_optional
+from .screenshots import cmd_screenshots
 from .system import check_odoo, ensure_python_requirements, setup_system
 from .test import cmd_test
 
@@ -83,6 +86,7 @@ COMMANDS = {
     "demo": cmd_demo,
     "demo-stop": cmd_demo_stop,
     "demo-reset": cmd_demo_reset,
+    "screenshots": cmd_screenshots,
     "setup": cmd_setup,
     "stop": cmd_stop,
     "clean": cmd_clean,
@@ -90,12 +94,17 @@ COMMANDS = {
 
 
 def main(args):
-    if len(args) != 1 or args[0] not in COMMANDS:
+    # only screenshots takes arguments (the shots to retake)
+    if (
+        not args
+        or args[0] not in COMMANDS
+        or (len(args) > 1 and args[0] != "screenshots")
+    ):
         print(__doc__)
         return 2
     os.chdir(ROOT)
     try:
-        COMMANDS[args[0]]()
+        COMMANDS[args[0]](*args[1:])
     except Fail as failure:
         if str(failure):
             print(f"FAILED: {failure}", file=sys.stderr)

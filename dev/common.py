@@ -5,7 +5,8 @@
 - The ports, from the environment, so that checkouts can run side by side:
   ADR_PG_PORT (the private PostgreSQL cluster, default 5439),
   ADR_TEST_HTTP_PORT (Odoo's HTTP server in `make test`, default 8169) and
-  ADR_DEMO_HTTP_PORT (the one of `make demo`, default 8069). Each gevent
+  ADR_DEMO_HTTP_PORT (the one of `make demo`, default 8069) and
+  ADR_DEMO_SMTP_PORT (the demo's mail sink, default 2525). Each gevent
   (websocket) port is its HTTP port + 3, as in Odoo's defaults (8069, 8072).
 - How steps talk and run: say() prints one `==> ` line, run_logged() and
   run_or_fail() run a command with its output in .local/logs/<log>, Fail stops
@@ -53,6 +54,9 @@ TEST_HTTP_PORT = port_from_env("ADR_TEST_HTTP_PORT", 8169)
 TEST_GEVENT_PORT = TEST_HTTP_PORT + 3
 DEMO_HTTP_PORT = port_from_env("ADR_DEMO_HTTP_PORT", 8069)
 DEMO_GEVENT_PORT = DEMO_HTTP_PORT + 3
+DEMO_SMTP_PORT = port_from_env("ADR_DEMO_SMTP_PORT", 2525)
+DEMO_URL = f"http://127.0.0.1:{DEMO_HTTP_PORT}"
+DEMO_MAIL = LOCAL / "mail"  # the demo's mail sink writes each message here
 
 
 class Fail(Exception):

@@ -1,13 +1,18 @@
 """`make demo`, `make demo-stop` and `make demo-reset`.
 
-make demo creates the database debt_recovery_demo with the addon and its demo
-data the first time (then runs the daily debt-recovery run once), updates the
-addon there when its files changed since the last time (-u, then the daily
-run again), and serves Odoo on http://127.0.0.1:8069 (admin / admin; the port
-is ADR_DEMO_HTTP_PORT's when set) in the foreground until Ctrl-C, SIGTERM or
-`make demo-stop` (its pid is in .local/odoo-demo.pid, its log in
-.local/logs/odoo-demo.log). Whether the addon changed is a hash of its files
-kept as the database's comment.
+make demo starts the demo's mail sink (dev/mail_sink.py on 127.0.0.1:2525,
+or ADR_DEMO_SMTP_PORT; every message as an .eml file in .local/mail/), creates
+the database debt_recovery_demo with the addon and its demo data the first
+time, or updates the addon there when its files changed since the last time
+(-u), then starts Odoo on http://127.0.0.1:8069 (admin / admin; the port is
+ADR_DEMO_HTTP_PORT's when set) and, once it answers, sets the demo up inside
+it through `odoo shell` (dev/demo_setup.py: the URLs and mail server, on a
+new database the stories, after a creation or an update the daily run, the
+mail queue sent and the checks). Odoo then serves in the foreground until
+Ctrl-C, SIGTERM or `make demo-stop`, which stop the sink too (the pids are in
+.local/odoo-demo.pid and .local/mail-sink.pid, the logs in .local/logs/).
+Whether the addon changed is a hash of its files kept as the database's
+comment, written once the demo is set up.
 """
 
 import contextlib
@@ -16,7 +21,6 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -26,8 +30,12 @@ from .common import (
     ADDON,
     DEMO_DB,
     DEMO_HTTP_PORT,
+    DEMO_MAIL,
+    DEMO_SMTP_PORT,
+    DEMO_URL,
     LOCAL,
     LOGS,
+    PYTHON,
     ROOT,
     Fail,
     locked,
@@ -41,20 +49,16 @@ from .common import (
 from .odoo_db import install_addon, write_odoo_config
 from .system import check_odoo, ensure_python_requirements, odoo_env, setup_system
 
-DAILY_CRON_XMLID = f"{ADDON}.ir_cron_debt_recovery_daily"
 DEMO_PAYMENT_MODULE = "payment_demo"
+SERVER_PID = LOCAL / "odoo-demo.pid"
+SINK_PID = LOCAL / "mail-sink.pid"
+# bump when the way the demo is built changes: older demo databases are
+# built again (their comment no longer starts with DEMO_MARK)
+DEMO_MARK = "adr demo 2 "
 
-DAILY_RUN = f"""
-cron = env.ref("{DAILY_CRON_XMLID}", raise_if_not_found=False)
-if not cron:
-    print("ADR-DAILY-RUN: skipped, {DAILY_CRON_XMLID} does not exist yet")
-else:
-    result = cron.method_direct_trigger()
-    env.cr.commit()
-    if isinstance(result, dict) and result.get("type") == "ir.actions.client":
-        print("ADR-DAILY-RUN: failed", result.get("params"))
-    else:
-        print("ADR-DAILY-RUN: done")
+SETUP = """
+from dev.demo_setup import setup
+setup(env, {url!r}, {smtp_port}, {mail_dir!r}, stories={stories}, daily_run={run})
 """
 
 
@@ -77,78 +81,136 @@ def addon_fingerprint():
     return digest.hexdigest()[:12]
 
 
-def daily_run(conf, env):
-    """Run the daily debt-recovery run once (its cron), through `odoo shell`."""
+def set_up(conf, env, stories, run):
+    """dev/demo_setup.py inside the demo database, the server being up."""
     shell = odoo_cmd("shell -c", conf, "-d", DEMO_DB, "--no-http")
-    shell.append(f"--logfile={LOGS / 'demo-daily-run.log'}")
-    rc = run_logged(shell, "demo-daily-run.out", env=env, input_text=DAILY_RUN)
-    output = (LOGS / "demo-daily-run.out").read_text().splitlines()
-    line = next((ln for ln in output if ln.startswith("ADR-DAILY-RUN")), "")
-    if rc or not line or "failed" in line:
-        print(tail(LOGS / "demo-daily-run.log"), file=sys.stderr)
-        say(f"WARNING: the daily run failed ({line or 'see demo-daily-run.log'})")
-    else:
-        say(f"daily debt-recovery run: {line.split(': ', 1)[1]}")
+    shell.append(f"--logfile={LOGS / 'demo-setup.log'}")
+    script = SETUP.format(
+        url=DEMO_URL,
+        smtp_port=DEMO_SMTP_PORT,
+        mail_dir=str(DEMO_MAIL),
+        stories=stories,
+        run=run,
+    )
+    rc = run_logged(shell, "demo-setup.out", env=env, input_text=script)
+    lines = (LOGS / "demo-setup.out").read_text().splitlines()
+    for line in lines:
+        if line.startswith("ADR-DEMO-STEP: "):
+            say(line.split(": ", 1)[1])
+    result = next(
+        (ln for ln in lines if ln.startswith(("ADR-DEMO-OK", "ADR-DEMO-FAILED"))), ""
+    )
+    if rc or not result.startswith("ADR-DEMO-OK"):
+        print(tail(LOGS / "demo-setup.log"), file=sys.stderr)
+        print(tail(LOGS / "demo-setup.out"), file=sys.stderr)
+        raise Fail(
+            "setting the demo up failed: "
+            + (result.split(": ", 1)[-1] or f"see {rel(LOGS / 'demo-setup.out')}")
+        )
+    say(f"checked: {result.split(': ', 1)[1]}")
 
 
 def cmd_demo():
     odoo = check_odoo()
     ensure_python_requirements()
     wkhtmltopdf_dir = setup_system()
-    if port_in_use(DEMO_HTTP_PORT):
-        raise Fail(
-            f"port {DEMO_HTTP_PORT} is in use: another `make demo`? (`make demo-stop`)"
-        )
+    for port, what in ((DEMO_HTTP_PORT, "HTTP"), (DEMO_SMTP_PORT, "mail sink")):
+        if port_in_use(port):
+            raise Fail(
+                f"the demo's {what} port {port} is in use: another `make demo`? "
+                "(`make demo-stop`, or ADR_DEMO_HTTP_PORT / ADR_DEMO_SMTP_PORT)"
+            )
     pg = Cluster().start()
     conf = write_odoo_config("demo", odoo, pg, wkhtmltopdf_dir)
     env = odoo_env(wkhtmltopdf_dir)
-    with locked("demo"):
-        fingerprint = addon_fingerprint()
-        comment = pg.comment(DEMO_DB) if pg.exists(DEMO_DB) else None
-        if not comment or not comment.startswith("adr demo "):
-            say(f"creating {DEMO_DB}: {ADDON} with demo data (once)")
-            pg.drop(DEMO_DB, force=True)  # a half-built one
-            # payment_demo: the customer's page pays with the demo provider
-            options = ["-i", f"{ADDON},{DEMO_PAYMENT_MODULE}", "--with-demo"]
-            seconds = install_addon(conf, DEMO_DB, env, "demo-install.log", options)
-            say(f"{DEMO_DB} created in {seconds:.0f} s")
-            daily_run(conf, env)
-        elif comment != f"adr demo {fingerprint}":
-            say(f"the addon changed since the last `make demo`: -u {ADDON}")
-            options = ["-u", ADDON]
-            seconds = install_addon(conf, DEMO_DB, env, "demo-install.log", options)
-            say(f"{ADDON} updated in {seconds:.0f} s")
-            daily_run(conf, env)
-        else:
-            say(f"reusing {DEMO_DB} (the addon did not change since it was loaded)")
-        pg.set_comment(DEMO_DB, f"adr demo {fingerprint}")
-    serve_demo(conf, env)
+    sink = start_mail_sink()
+    server = None
+    try:
+        with locked("demo"):
+            fingerprint = addon_fingerprint()
+            stories = run = False
+            comment = pg.comment(DEMO_DB) if pg.exists(DEMO_DB) else None
+            if not comment or not comment.startswith(DEMO_MARK):
+                say(f"creating {DEMO_DB}: {ADDON} with demo data (once)")
+                pg.drop(DEMO_DB, force=True)  # a half-built one
+                forget_emails()  # the sink holds the new database's only
+                # payment_demo: the customer's page pays with the demo provider
+                options = ["-i", f"{ADDON},{DEMO_PAYMENT_MODULE}", "--with-demo"]
+                seconds = install_addon(conf, DEMO_DB, env, "demo-install.log", options)
+                say(f"{DEMO_DB} created in {seconds:.0f} s")
+                stories = run = True
+            elif comment != f"{DEMO_MARK}{fingerprint}":
+                say(f"the addon changed since the last `make demo`: -u {ADDON}")
+                options = ["-u", ADDON]
+                seconds = install_addon(conf, DEMO_DB, env, "demo-install.log", options)
+                say(f"{ADDON} updated in {seconds:.0f} s")
+                run = True
+            else:
+                say(f"reusing {DEMO_DB} (the addon did not change since it was loaded)")
+            server = start_server(conf, env)
+            # letters render on the letterhead only while the server answers
+            set_up(conf, env, stories, run)
+            pg.set_comment(DEMO_DB, f"{DEMO_MARK}{fingerprint}")
+        say(f"ready: {DEMO_URL} (admin / admin); Ctrl-C or `make demo-stop`")
+        say(f"the demo's emails: {rel(DEMO_MAIL)}/*.eml")
+        serve(server)
+    finally:
+        if server and server.poll() is None:
+            server.terminate()
+            server.wait(timeout=30)
+        stop_process(sink, SINK_PID, "the mail sink")
 
 
-def serve_demo(conf, env):
-    """Serve Odoo in the foreground until Ctrl-C, SIGTERM or `make demo-stop`."""
-    url = f"http://127.0.0.1:{DEMO_HTTP_PORT}"
+def start_mail_sink():
+    log = LOGS / "mail-sink.log"
+    LOGS.mkdir(parents=True, exist_ok=True)
+    command = [PYTHON, "-m", "dev.mail_sink", "--port", str(DEMO_SMTP_PORT)]
+    command += ["--dir", str(DEMO_MAIL)]
+    with open(log, "w") as out:
+        sink = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+    SINK_PID.write_text(f"{sink.pid}\n")
+    for _attempt in range(50):
+        if sink.poll() is not None:
+            print(tail(log), file=sys.stderr)
+            raise Fail(f"the mail sink did not start; log: {rel(log)}")
+        if port_in_use(DEMO_SMTP_PORT):
+            say(f"mail sink on 127.0.0.1:{DEMO_SMTP_PORT}, writing {rel(DEMO_MAIL)}/")
+            return sink
+        time.sleep(0.1)
+    raise Fail(f"the mail sink did not listen on {DEMO_SMTP_PORT}; log: {rel(log)}")
+
+
+def start_server(conf, env):
+    """Odoo in the background; returns once it answers."""
     log = LOGS / "odoo-demo.log"
     server = subprocess.Popen(
-        odoo_cmd("-c", conf, "-d", DEMO_DB, f"--pidfile={LOCAL / 'odoo-demo.pid'}"),
+        odoo_cmd("-c", conf, "-d", DEMO_DB, f"--pidfile={SERVER_PID}"),
         env=env,
         stdin=subprocess.DEVNULL,
     )
     signal.signal(signal.SIGTERM, lambda signum, _frame: server.send_signal(signum))
+    say(f"starting Odoo on {DEMO_URL} (log: {rel(log)})")
+    for _attempt in range(240):
+        if server.poll() is not None:
+            print(tail(log), file=sys.stderr)
+            raise Fail(f"the Odoo server stopped (exit code {server.returncode})")
+        with contextlib.suppress(OSError):
+            with urllib.request.urlopen(f"{DEMO_URL}/web/login", timeout=5) as answer:
+                if answer.status == 200:
+                    return server
+        time.sleep(0.5)
+    raise Fail(f"Odoo does not answer on {DEMO_URL}; log: {rel(log)}")
 
-    def announce_when_ready():
-        for _attempt in range(240):
-            if server.poll() is not None:
-                return
-            with contextlib.suppress(OSError):
-                with urllib.request.urlopen(f"{url}/web/login", timeout=5) as response:
-                    if response.status == 200:
-                        say(f"ready: {url} (admin / admin); Ctrl-C or `make demo-stop`")
-                        return
-            time.sleep(0.5)
 
-    say(f"starting Odoo on {url} (log: {rel(log)})")
-    threading.Thread(target=announce_when_ready, daemon=True).start()
+def serve(server):
+    """Wait for the server until Ctrl-C, SIGTERM or `make demo-stop`."""
+    log = LOGS / "odoo-demo.log"
     try:
         rc = server.wait()
     except KeyboardInterrupt:  # Ctrl-C reached the server too: let it shut down
@@ -163,27 +225,49 @@ def serve_demo(conf, env):
     say("Odoo stopped")
 
 
-def cmd_demo_stop():
-    pidfile = LOCAL / "odoo-demo.pid"
-    pid = int(pidfile.read_text().strip() or 0) if pidfile.is_file() else 0
+def stop_process(process, pidfile, what):
+    """Stop ``process`` (a Popen) or the one of ``pidfile``; say so."""
+    pid = process.pid if process else 0
+    if not pid and pidfile.is_file():
+        pid = int(pidfile.read_text().strip() or 0)
     try:
         if not pid:
             raise ProcessLookupError
         os.kill(pid, signal.SIGTERM)
     except ProcessLookupError:
-        say("no demo server is running")
-        return
+        return False
     for _attempt in range(60):
-        time.sleep(0.5)
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            break
-    say(f"demo server (pid {pid}) stopped")
+        if process:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=0.5)
+                break
+        else:
+            time.sleep(0.5)
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                break
+    pidfile.unlink(missing_ok=True)
+    say(f"{what} (pid {pid}) stopped")
+    return True
+
+
+def forget_emails():
+    """The .eml files of a demo database that is dropped."""
+    for message in DEMO_MAIL.glob("*.eml"):
+        message.unlink()
+
+
+def cmd_demo_stop():
+    stopped = stop_process(None, SERVER_PID, "demo server")
+    stopped = stop_process(None, SINK_PID, "the mail sink") or stopped
+    if not stopped:
+        say("no demo server is running")
 
 
 def cmd_demo_reset():
     pg = Cluster().start()
     if not pg.drop(DEMO_DB, force=True):
         raise Fail(f"could not drop {DEMO_DB}")
-    say(f"dropped {DEMO_DB}; the next `make demo` creates it again")
+    forget_emails()
+    say(f"dropped {DEMO_DB} and its emails; the next `make demo` creates it again")

@@ -28,6 +28,7 @@ from .common import (
     DEMO_DB,
     DEMO_GEVENT_PORT,
     DEMO_HTTP_PORT,
+    DEMO_SMTP_PORT,
     LOCAL,
     LOGS,
     PG_PORT,
@@ -88,6 +89,10 @@ def write_odoo_config(kind, odoo, pg, wkhtmltopdf_dir):
             f"dbfilter = ^{DEMO_DB}$",
             "max_cron_threads = 1",
             f"logfile = {LOGS / 'odoo-demo.log'}",
+            # the demo's mail sink (dev/mail_sink.py), also for the mail
+            # sent while the addon and its demo data are installed
+            "smtp_server = 127.0.0.1",
+            f"smtp_port = {DEMO_SMTP_PORT}",
         ]
     else:
         lines += ["max_cron_threads = 0"]

@@ -167,5 +167,5 @@ class DebtRecoveryCourtesy(models.AbstractModel):
             failure["invoice_ids"] = [Command.set(data["lines"].move_id.ids)]
             entries.append(failure)
             failures[followup] = data["error"]
-        Interaction._log(entries)
+        Interaction._log(entries, today)
         self.env["debt.recovery.followup"]._tell_collectors(failures, today)

@@ -96,8 +96,8 @@ class DebtRecoveryDispatch(models.AbstractModel):
             }
             if level.send_email and emailed:
                 if level.attach_letter:
-                    self._render_letters(level, emailed)
-                self._queue_emails(level, emailed)
+                    self._render_letters(level, emailed, today)
+                self._queue_emails(level, emailed, today)
             if level.schedule_activity:
                 self._schedule_activities(level, level_batch, today)
 
@@ -105,13 +105,13 @@ class DebtRecoveryDispatch(models.AbstractModel):
     # Emails
     # ------------------------------------------------------------------
     @api.model
-    def _queue_emails(self, level, batch):
+    def _queue_emails(self, level, batch, today=None):
         """Queue the level's email for each customer, in its language, with
         its letter attached when the level says so. What each email shows is
-        read for the whole batch and handed to the rendering
-        (``debt_documents``)."""
+        read for the whole batch, as on the run's day, and handed to the
+        rendering (``debt_documents``)."""
         followups = self.env["debt.recovery.followup"].union(*batch)
-        documents = followups._document_values(dict.fromkeys(followups, level))
+        documents = followups._document_values(dict.fromkeys(followups, level), today)
         template = level.mail_template_id.with_company(self.env.company)
         mails = self._queue_template(
             template,
@@ -200,14 +200,15 @@ class DebtRecoveryDispatch(models.AbstractModel):
     # Letters and activities
     # ------------------------------------------------------------------
     @api.model
-    def _render_letters(self, level, batch):
-        """The letter of each customer at ``level``, rendered once for the
-        whole batch (one report call), stored on ``data["letter"]``."""
+    def _render_letters(self, level, batch, today=None):
+        """The letter of each customer at ``level`` as on the run's day,
+        rendered once for the whole batch (one report call), stored on
+        ``data["letter"]``."""
         followups = self.env["debt.recovery.followup"].union(*batch)
         report = self.env[
             "report.account_debt_recovery.report_debt_recovery_level_letter"
         ]
-        letters = report._debt_render_attachments(followups, level)
+        letters = report._debt_render_attachments(followups, level, today)
         for followup, data in batch.items():
             data["letter"] = letters[followup]
 

@@ -69,7 +69,7 @@ class DebtRecoveryFollowup(models.Model):
             followup._write_changes(vals)
         promises[True]._debt_system_write({"promise_state": "kept"})
         promises[False]._debt_system_write({"promise_state": "broken"})
-        Interaction._log(entries)
+        Interaction._log(entries, today)
         return steps
 
     def _promised(self, promise):
@@ -126,7 +126,7 @@ class DebtRecoveryFollowup(models.Model):
                     "next_action_date": today,
                 }
             )
-        self.env["debt.recovery.interaction"]._log(entries)
+        self.env["debt.recovery.interaction"]._log(entries, today)
         self._tell_collectors(failures, today)
         escalated._ask_managers(today)
 

@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -294,14 +294,21 @@ class DebtRecoveryInteraction(models.Model):
         return super(DebtRecoveryInteraction, manual)._check_company(fnames)
 
     @api.model
-    def _log(self, entries):
+    def _log(self, entries, today=None):
         """The one writer of the log's system entries (``entries``: values
-        with the ``followup_id`` they belong to)."""
+        with the ``followup_id`` they belong to). ``today``: the day of the
+        run that records them; a run for a past day (the ladder's history
+        replayed day by day) dates its entries on that day, so that the
+        spacing and the weekly cap of its later days read them as contacts
+        of that day."""
         if not entries:
             return self.browse()
+        dated = {}
+        if today and today < fields.Date.context_today(self):
+            dated["date"] = datetime.combine(today, time(12))
         return (
             self.sudo()
-            .create([{"automated": True, **entry} for entry in entries])
+            .create([{"automated": True, **dated, **entry} for entry in entries])
             .with_env(self.env)
         )
 

@@ -23,14 +23,15 @@ class DebtRecoveryRun(models.AbstractModel):
     _description = "Debt Recovery Daily Run"
 
     @api.model
-    def _cron_daily(self, batch_size=200):
-        """Evaluate every company's customers once a day.
+    def _cron_daily(self, batch_size=200, today=None):
+        """Evaluate every company's customers once a day (``today``: the
+        day the run is for, today's date unless a past day is replayed).
 
         Idempotent: follow-ups evaluated today are skipped, so an interrupted
         run resumes where it stopped, a rerun changes nothing and two runs at
         once share the work without contacting anybody twice.
         """
-        today = fields.Date.context_today(self)
+        today = today or fields.Date.context_today(self)
         # Payment plans first: the invoices of a plan broken today are back
         # on the ladder today.
         try:

@@ -1,4 +1,4 @@
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.safe_eval import safe_eval, time
 
@@ -38,7 +38,7 @@ class ReportDebtRecoveryLetter(models.AbstractModel):
         }
 
     @api.model
-    def _debt_letters(self, requests):
+    def _debt_letters(self, requests, today=None):
         """What each letter says, keyed by the id of its document: the
         follow-up's reminder values (the same figures as its emails and its
         log), addressed to the customer's invoice address.
@@ -47,7 +47,7 @@ class ReportDebtRecoveryLetter(models.AbstractModel):
         the record the letter is printed for (an interaction or a follow-up)
         and gives the letter its reference.
         """
-        documents = self.env["debt.recovery.followup"]._documents(requests)
+        documents = self.env["debt.recovery.followup"]._documents(requests, today)
         letters = {}
         for doc, followup, _level in requests:
             values = documents[doc]
@@ -202,9 +202,11 @@ class ReportDebtRecoveryLevelLetter(models.AbstractModel):
     def _get_report_values(self, docids, data=None):
         check_collector(self.env)
         followups = self.env["debt.recovery.followup"].browse(docids)
-        level = self.env["debt.recovery.level"].browse((data or {}).get("level_id"))
+        data = data or {}
+        level = self.env["debt.recovery.level"].browse(data.get("level_id"))
         requests = [(followup, followup, level) for followup in followups]
-        letters = self._debt_letters(requests)
+        # the day the letter is dated, when not today (a run for a past day)
+        letters = self._debt_letters(requests, fields.Date.to_date(data.get("today")))
         nothing = followups.filtered(lambda f: not letters[f.id]["lines"])
         if nothing:
             raise UserError(
@@ -222,13 +224,15 @@ class ReportDebtRecoveryLevelLetter(models.AbstractModel):
         }
 
     @api.model
-    def _debt_render_attachments(self, followups, level):
-        """The letter of each follow-up at ``level`` as a PDF attachment,
-        rendered in one report call for the whole batch:
-        ``{followup: attachment}``."""
+    def _debt_render_attachments(self, followups, level, today=None):
+        """The letter of each follow-up at ``level`` (dated ``today``, by
+        default today) as a PDF attachment, rendered in one report call for
+        the whole batch: ``{followup: attachment}``."""
         report = self.env.ref(LEVEL_LETTER_REPORT)
         Report = self.env["ir.actions.report"].with_company(self.env.company)
         data = {"level_id": level.id}
+        if today:
+            data["today"] = fields.Date.to_string(today)
         rendered, report_format = Report._pre_render_qweb_pdf(
             report, followups.ids, data=data
         )
