@@ -34,6 +34,7 @@
         "data/debt_recovery_policy_data.xml",
         "views/debt_recovery_menus.xml",
         "views/debt_recovery_followup_views.xml",
+        "views/debt_recovery_run_views.xml",
         "views/debt_recovery_interaction_views.xml",
         "views/debt_recovery_letter_views.xml",
         "views/debt_recovery_policy_views.xml",
