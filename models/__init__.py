@@ -29,6 +29,7 @@ from . import debt_recovery_courtesy
 from . import res_company
 from . import res_partner
 from . import res_partner_actions
+from . import res_partner_salutation
 from . import debt_recovery_analysis
 from . import debt_recovery_followup_documents
 from . import debt_recovery_followup_portal

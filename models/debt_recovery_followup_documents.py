@@ -80,11 +80,15 @@ class DebtRecoveryFollowup(models.Model):
             lines = lines.with_context(lang=lang)
             contacts = data["contacts"].get(partner, partner)
             people = contacts.filtered(lambda contact: not contact.is_company)
+            addressee = people[:1].with_context(lang=lang)
             result[key] = {
                 "followup": followup,
                 "partner": partner.with_context(lang=lang),
                 "contacts": contacts,
                 "addressee": people[:1],
+                "salutation": (
+                    addressee or partner.with_context(lang=lang)
+                )._debt_salutation(),
                 "company": company,
                 "currency": company.currency_id,
                 "level": level.with_context(lang=lang),
