@@ -32,6 +32,7 @@ from . import res_partner_actions
 from . import res_partner_salutation
 from . import debt_recovery_analysis
 from . import debt_recovery_followup_documents
+from . import debt_recovery_followup_report
 from . import debt_recovery_followup_portal
 from . import debt_recovery_followup_portal_actions
 from . import debt_recovery_followup_portal_plan

@@ -284,11 +284,14 @@ class DebtRecoveryFollowup(models.Model):
             raise UserError(message)
         return self
 
-    def _log_events(self, event, summary):
-        """Log ``event`` on each follow-up; ``summary(followup)`` says it."""
+    def _log_events(self, event, summary, **values):
+        """Log ``event`` on each follow-up; ``summary(followup)`` says it
+        (``values``: more fields of the entries, e.g. a contact's channel)."""
         self.env["debt.recovery.interaction"]._log(
             [
-                followup._event_values(event, summary(followup), automated=False)
+                followup._event_values(
+                    event, summary(followup), automated=False, **values
+                )
                 for followup in self
             ]
         )

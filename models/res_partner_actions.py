@@ -119,6 +119,12 @@ class ResPartner(models.Model):
     def action_debt_reject_escalation(self):
         return self._debt_followup().action_reject_escalation()
 
+    def action_debt_print_statement(self):
+        return self._debt_followup().action_print_statement()
+
+    def action_debt_email_statement(self):
+        return self._debt_followup().action_email_statement()
+
     def action_debt_open_followup(self):
         followup = self._debt_followup()
         followup.ensure_one()

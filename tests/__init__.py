@@ -32,4 +32,5 @@ from . import test_customer_page_access
 from . import test_customer_page_forms
 from . import test_customer_page_tours
 from . import test_run_now
+from . import test_followup_report
 from . import test_salutations
