@@ -49,6 +49,7 @@
         "wizard/debt_recovery_dispute_wizard_views.xml",
         "export/debt_recovery_xlsx_export_views.xml",
         "wizard/debt_recovery_pause_wizard_views.xml",
+        "wizard/debt_recovery_policy_wizard_views.xml",
         "wizard/debt_recovery_assign_wizard_views.xml",
         "wizard/debt_recovery_escalation_wizard_views.xml",
         "views/debt_recovery_analysis_views.xml",

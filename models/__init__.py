@@ -3,6 +3,7 @@ from . import account_move
 from . import account_move_line
 from . import account_partial_reconcile
 from . import debt_recovery_level
+from . import debt_recovery_level_texts
 from . import debt_recovery_policy
 from . import debt_recovery_policy_portal
 from . import debt_recovery_followup

@@ -37,6 +37,10 @@ class DebtRecoveryFollowup(models.Model):
         check_collector(self.env)
         return self.env["debt.recovery.pause.wizard"]._action_open(self._selected())
 
+    def action_change_policy(self):
+        check_collector(self.env)
+        return self.env["debt.recovery.policy.wizard"]._action_open(self._selected())
+
     def action_assign_collector(self):
         check_collector(self.env)
         return self.env["debt.recovery.assign.wizard"]._action_open(self._selected())

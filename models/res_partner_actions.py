@@ -110,6 +110,9 @@ class ResPartner(models.Model):
     def action_debt_pause(self):
         return self._debt_followup().action_pause()
 
+    def action_debt_change_policy(self):
+        return self._debt_followup().action_change_policy()
+
     def action_debt_assign_collector(self):
         return self._debt_followup().action_assign_collector()
 

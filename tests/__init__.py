@@ -34,3 +34,4 @@ from . import test_customer_page_tours
 from . import test_run_now
 from . import test_followup_report
 from . import test_salutations
+from . import test_policy_form
