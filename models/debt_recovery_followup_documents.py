@@ -27,8 +27,9 @@ class DebtRecoveryFollowup(models.Model):
         )
 
     @api.model
-    def _documents(self, requests, today=None):
+    def _documents(self, requests, today=None, preview=False):
         """``requests``: ``[(key, followup, level)]``; returns ``{key: values}``.
+        ``preview``: for a screen, not for a reminder sent (nothing written).
 
         Reads the ledger once per company for the whole batch: the chased
         overdue items, the unallocated credits, the figures, the invoice

@@ -30,8 +30,9 @@ class DebtRecoveryFollowup(models.Model):
     def _compute_report_html(self):
         followups = self.filtered("id")
         steps = followups._next_steps()
-        documents = followups._document_values(
-            {followup: step["level"] for followup, step in steps.items()}
+        documents = followups._documents(
+            [(followup, followup, step["level"]) for followup, step in steps.items()],
+            preview=True,
         )
         QWeb = self.env["ir.qweb"]
         helpers = self.env["mail.render.mixin"]._render_eval_context()

@@ -35,3 +35,4 @@ from . import test_run_now
 from . import test_followup_report
 from . import test_salutations
 from . import test_policy_form
+from . import test_followup_report_tour
