@@ -5,9 +5,17 @@ from odoo.tools.misc import format_amount, format_date
 from .debt_recovery_roles import check_collector
 
 # The ladder's reasons (``debt.recovery.ladder`` REASONS) for which there is
-# no next step to bring forward: nothing is chased, or the ladder is in a
-# manager's hands.
-NOTHING_TO_SEND = ("excluded", "no_policy", "settled", "escalation", "last_level")
+# no next step to bring forward: nothing is chased (or too little), or the
+# ladder is in a manager's hands.
+NOTHING_TO_SEND = (
+    "excluded",
+    "no_policy",
+    "settled",
+    "escalation",
+    "last_level",
+    "disputed_or_planned",
+    "below_minimum",
+)
 
 
 class DebtRecoveryFollowup(models.Model):
@@ -66,15 +74,31 @@ class DebtRecoveryFollowup(models.Model):
             if not level and decision["reason"] not in NOTHING_TO_SEND:
                 level = decision["next_level"]
             date = decision["next_action_date"]
-            if decision["reason"] in ("not_due", "below_minimum"):
+            if decision["reason"] == "not_due":
                 date = decision["next_level_date"]
             steps[followup] = {
                 "level": level,
-                "date": date if date is not True else False,
+                "date": date if level and date is not True else False,
+                "channels": self._step_channels(level),
                 "reason": decision["reason"],
                 "explanation": followup._explain(decision, level, today),
             }
         return steps
+
+    @api.model
+    def _step_channels(self, level):
+        """What a level does, in words: "email, letter, call"."""
+        _ = self.env._
+        channels = [
+            label
+            for done, label in (
+                (level.send_email, _("email")),
+                (level.produce_letter, _("letter")),
+                (level.schedule_activity, level.activity_type_id.name or ""),
+            )
+            if done and label
+        ]
+        return ", ".join(channels)
 
     def _explain(self, decision, level, today):
         """The ladder's decision in a sentence for the collector."""
@@ -217,8 +241,6 @@ class DebtRecoveryFollowup(models.Model):
                     why=step["explanation"],
                 )
             )
-        if step["reason"] == "disputed_or_planned":
-            raise UserError(step["explanation"])
         self._write_state({"pending_level_id": level.id})
         self._log_events(
             "review",

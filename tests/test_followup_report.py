@@ -59,6 +59,7 @@ class TestFollowupReport(DebtRecoveryCommon):
             text,
             "Next step: Courteous reminder on "
             + self.date(self.days_ago(3) + timedelta(days=7)),
+            "(email)",
             "when the oldest chased item is 7 days overdue",
             invoice.name,
             refund.name,
@@ -85,6 +86,15 @@ class TestFollowupReport(DebtRecoveryCommon):
             + ": Waiting for a receiver.",
             self.report(),
         )
+
+    def test_nothing_is_proposed_while_everything_is_disputed(self):
+        invoice = self.invoice(1000.0, self.days_ago(30))
+        self.dispute(invoice)
+        text = self.report()
+        self.assertIn("Next step: none", text)
+        self.assertIn("Everything overdue is disputed or in a payment plan", text)
+        with self.assertRaisesRegex(UserError, "no next step"):
+            self.followup().with_user(self.collector).action_send_next_step()
 
     def test_send_next_step_now_goes_through_the_review_composer(self):
         invoice = self.invoice(1000.0, self.days_ago(30))
