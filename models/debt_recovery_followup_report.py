@@ -62,10 +62,10 @@ class DebtRecoveryFollowup(models.Model):
     # The next step, as the ladder decides it today
     # ------------------------------------------------------------------
     def _next_steps(self):
-        """``{followup: {"level", "date", "reason", "explanation"}}``: the
-        level the customer receives next (empty when none), the day it goes
-        out (False when nothing is planned) and why, from the ladder's
-        decision of today (one batch of facts)."""
+        """``{followup: {"level", "channels", "reason", "explanation"}}``:
+        the level the customer receives next (empty when none), what it does,
+        and when and why in a sentence, from the ladder's decision of today
+        (one batch of facts)."""
         today = fields.Date.context_today(self)
         decisions = self.env["debt.recovery.ladder"]._decide(self, today)
         steps = {}
@@ -73,12 +73,8 @@ class DebtRecoveryFollowup(models.Model):
             level = followup.pending_level_id or decision["level"]
             if not level and decision["reason"] not in NOTHING_TO_SEND:
                 level = decision["next_level"]
-            date = decision["next_action_date"]
-            if decision["reason"] == "not_due":
-                date = decision["next_level_date"]
             steps[followup] = {
                 "level": level,
-                "date": date if level and date is not True else False,
                 "channels": self._step_channels(level),
                 "reason": decision["reason"],
                 "explanation": followup._explain(decision, level, today),

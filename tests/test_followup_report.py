@@ -57,13 +57,13 @@ class TestFollowupReport(DebtRecoveryCommon):
         text = self.report()
         self.assert_in_order(
             text,
-            "Next step: Courteous reminder on "
-            + self.date(self.days_ago(3) + timedelta(days=7)),
-            "(email)",
-            "when the oldest chased item is 7 days overdue",
+            "Next step: Courteous reminder (email)",
+            "Courteous reminder on "
+            + self.date(self.days_ago(3) + timedelta(days=7))
+            + ", when the oldest chased item is 7 days overdue",
             invoice.name,
             refund.name,
-            "Net amount asked: $ 750.00",
+            "Net amount due $ 750.00",
         )
 
     def test_report_says_what_holds_the_next_step(self):
