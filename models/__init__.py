@@ -3,6 +3,7 @@ from . import account_move
 from . import account_move_line
 from . import account_partial_reconcile
 from . import debt_recovery_level
+from . import debt_recovery_level_texts
 from . import debt_recovery_policy
 from . import debt_recovery_policy_portal
 from . import debt_recovery_followup
@@ -29,8 +30,10 @@ from . import debt_recovery_courtesy
 from . import res_company
 from . import res_partner
 from . import res_partner_actions
+from . import res_partner_salutation
 from . import debt_recovery_analysis
 from . import debt_recovery_followup_documents
+from . import debt_recovery_followup_report
 from . import debt_recovery_followup_portal
 from . import debt_recovery_followup_portal_actions
 from . import debt_recovery_followup_portal_limits

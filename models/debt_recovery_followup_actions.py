@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from .debt_recovery_roles import check_collector, check_manager
@@ -36,6 +36,10 @@ class DebtRecoveryFollowup(models.Model):
     def action_pause(self):
         check_collector(self.env)
         return self.env["debt.recovery.pause.wizard"]._action_open(self._selected())
+
+    def action_change_policy(self):
+        check_collector(self.env)
+        return self.env["debt.recovery.policy.wizard"]._action_open(self._selected())
 
     def action_assign_collector(self):
         check_collector(self.env)
@@ -117,6 +121,42 @@ class DebtRecoveryFollowup(models.Model):
         )[:1]
         data.update(level=level, message=message, letter=letter)
         self._record_steps({self: data}, {}, today, automated=False)
+
+    def action_run_now(self):
+        """Run the ladder now for the selected customers, as the daily run."""
+        evaluated = self.env["debt.recovery.run"]._run_now(self._selected())
+        return self._run_now_notification(evaluated)
+
+    @api.model
+    def action_run_now_company(self):
+        """Run the ladder now for the whole current company (managers)."""
+        evaluated = self.env["debt.recovery.run"]._run_now_company(self.env.company)
+        return self._run_now_notification(evaluated)
+
+    @api.model
+    def _run_now_notification(self, evaluated):
+        """What the run did, said to the user, and the worklist reloaded."""
+        reached = evaluated.filtered(lambda f: f.status == "to_review")
+        message = self.env._(
+            "%(count)s customers evaluated; %(review)s now wait for review.",
+            count=len(evaluated),
+            review=len(reached),
+        )
+        if not evaluated:
+            message = self.env._(
+                "Nothing to do: these customers were already evaluated today, or "
+                "nothing of theirs is followed up."
+            )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Debt recovery run"),
+                "message": message,
+                "type": "success",
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     def action_resume(self):
         """End the pause now."""
@@ -248,11 +288,14 @@ class DebtRecoveryFollowup(models.Model):
             raise UserError(message)
         return self
 
-    def _log_events(self, event, summary):
-        """Log ``event`` on each follow-up; ``summary(followup)`` says it."""
+    def _log_events(self, event, summary, **values):
+        """Log ``event`` on each follow-up; ``summary(followup)`` says it
+        (``values``: more fields of the entries, e.g. a contact's channel)."""
         self.env["debt.recovery.interaction"]._log(
             [
-                followup._event_values(event, summary(followup), automated=False)
+                followup._event_values(
+                    event, summary(followup), automated=False, **values
+                )
                 for followup in self
             ]
         )

@@ -27,8 +27,9 @@ class DebtRecoveryFollowup(models.Model):
         )
 
     @api.model
-    def _documents(self, requests, today=None):
+    def _documents(self, requests, today=None, preview=False):
         """``requests``: ``[(key, followup, level)]``; returns ``{key: values}``.
+        ``preview``: for a screen, not for a reminder sent (nothing written).
 
         Reads the ledger once per company for the whole batch: the chased
         overdue items, the unallocated credits, the figures, the invoice
@@ -80,11 +81,15 @@ class DebtRecoveryFollowup(models.Model):
             lines = lines.with_context(lang=lang)
             contacts = data["contacts"].get(partner, partner)
             people = contacts.filtered(lambda contact: not contact.is_company)
+            addressee = people[:1].with_context(lang=lang)
             result[key] = {
                 "followup": followup,
                 "partner": partner.with_context(lang=lang),
                 "contacts": contacts,
                 "addressee": people[:1],
+                "salutation": (
+                    addressee or partner.with_context(lang=lang)
+                )._debt_salutation(),
                 "company": company,
                 "currency": company.currency_id,
                 "level": level.with_context(lang=lang),

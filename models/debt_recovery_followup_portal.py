@@ -116,12 +116,18 @@ class DebtRecoveryFollowup(models.Model):
     # What every reminder (email and letter) shows: the link
     # ------------------------------------------------------------------
     @api.model
-    def _documents(self, requests, today=None):
-        result = super()._documents(requests, today)
+    def _documents(self, requests, today=None, preview=False):
+        result = super()._documents(requests, today, preview)
         followups = self.env["debt.recovery.followup"].union(
             *(values["followup"] for values in result.values())
         )
-        links = followups._portal_links(today)
+        if preview:  # a screen shows the link only if a reminder carried one
+            links = {
+                followup: followup.access_token and followup._portal_url()
+                for followup in followups
+            }
+        else:
+            links = followups._portal_links(today)
         for values in result.values():
             values["portal_url"] = links[values["followup"]]
         return result

@@ -57,6 +57,8 @@ EVENTS = [
     ("included", "Back on the Ladder"),
     ("portal_revoked", "Customer's Link Revoked"),
     ("proposal_hold_ended", "Plan Proposal No Longer Holds"),
+    ("statement_sent", "Statement Sent"),
+    ("statement_printed", "Statement Printed"),
     ("manual", "Manual Contact"),
 ]
 # Channels of a contact with the customer (an internal note is none).

@@ -9,6 +9,26 @@ from odoo.fields import Domain
 # or below the minimum; review: the next level waits for a collector; step:
 # run the next level's actions now.
 ACTIONS = ("settle", "hold", "wait", "review", "step")
+# Why (``decision["reason"]``): the rule that decided the action, so that a
+# collector can read what the customer receives next and what holds it.
+REASONS = (
+    "excluded",
+    "no_policy",
+    "settled",
+    "escalation",
+    "paused",
+    "promise",
+    "proposal",
+    "reply",
+    "review",
+    "disputed_or_planned",
+    "below_minimum",
+    "not_due",
+    "last_level",
+    "spacing",
+    "weekly_cap",
+    "step",
+)
 
 
 class DebtRecoveryLadder(models.AbstractModel):
@@ -26,6 +46,8 @@ class DebtRecoveryLadder(models.AbstractModel):
         ACTIONS), ``figures`` (the ledger's, to store), ``priority``,
         ``level`` (the level to run or to review), ``lines`` and ``amount``
         (the items chased and their net amount), ``next_action_date``,
+        ``reason`` (see REASONS), ``next_level`` and ``next_level_date``
+        (the step after the level reached and the day its delay is reached),
         ``resume`` (a pause that ended), ``proposal_hold`` (the day a plan
         the customer proposed stops holding the ladder) and ``promise`` /
         ``promise_kept`` (an open promise whose date plus grace has passed)."""
@@ -92,7 +114,19 @@ class DebtRecoveryLadder(models.AbstractModel):
             "reply_released": bool(policy)
             and followup._reply_released(followup, policy, today),
             "proposal_hold": facts["proposals"].get(followup.id, False),
+            "reason": False,
+            "next_level": self.env["debt.recovery.level"],
+            "next_level_date": False,
         }
+        if policy:
+            # the step after the level reached, whatever holds it today
+            level = self._rule_one_step(
+                policy, self._current_level(followup), facts["ladders"][policy]
+            )
+            since = decision["figures"]["chased_since"]
+            decision["next_level"] = level
+            if level and since:
+                decision["next_level_date"] = since + timedelta(days=level.days_overdue)
         promise = facts["promises"].get(followup)
         if promise and policy:
             kept = self._promise_kept(promise, amount)
@@ -101,15 +135,19 @@ class DebtRecoveryLadder(models.AbstractModel):
                 decision.update(promise=promise, promise_kept=kept)
                 promise = None
         if followup.excluded or not policy:
-            decision["action"] = "hold"
+            decision.update(
+                action="hold", reason="excluded" if followup.excluded else "no_policy"
+            )
         elif self._rule_settle(followup, decision, facts):
-            decision["action"] = "settle"
+            decision.update(action="settle", reason="settled")
         elif hold := self._rule_exclusions(followup, decision, promise, today):
-            decision.update(action="hold", next_action_date=hold)
+            reason, next_date = hold
+            decision.update(action="hold", reason=reason, next_action_date=next_date)
         elif not amount:
-            decision["action"] = "hold"  # what is overdue is disputed or planned
+            # what is overdue is disputed or planned
+            decision.update(action="hold", reason="disputed_or_planned")
         elif decision["figures"]["below_minimum"]:
-            decision["action"] = "wait"
+            decision.update(action="wait", reason="below_minimum")
         else:
             decision["ladder"] = facts["ladders"][policy]
             self._climb(followup, decision, facts["stats"][followup], today)
@@ -123,17 +161,19 @@ class DebtRecoveryLadder(models.AbstractModel):
         days = (today - decision["figures"]["chased_since"]).days
         ladder = decision["ladder"]
         target = self._rule_target_level(policy, days, ladder)
+        level = decision["next_level"]
         if not self._rule_once(current, target):
+            decision["reason"] = "not_due" if level else "last_level"
             return
-        level = self._rule_one_step(policy, current, ladder)
-        allowed_from = self._rule_contact_spacing(policy, stats, today)
+        reason, allowed_from = self._rule_contact_spacing_reason(policy, stats, today)
         if allowed_from > today:
-            decision["next_action_date"] = allowed_from
+            decision.update(next_action_date=allowed_from, reason=reason)
             return
         decision.update(
             level=level,
             next_action_date=today,
             action="review" if level.execution == "review" else "step",
+            reason="review" if level.execution == "review" else "step",
         )
 
     # ------------------------------------------------------------------
@@ -155,15 +195,23 @@ class DebtRecoveryLadder(models.AbstractModel):
     def _rule_contact_spacing(self, policy, stats, today):
         """Rule 3: the first day an outbound contact is allowed, given the
         policy's minimum spacing and weekly cap (manual contacts count)."""
+        return self._rule_contact_spacing_reason(policy, stats, today)[1]
+
+    @api.model
+    def _rule_contact_spacing_reason(self, policy, stats, today):
+        """Rule 3, saying which limit holds: ``("spacing" or "weekly_cap",
+        first day allowed)``; the day is ``today`` when neither holds."""
         last_contact, contacts_this_week = stats
-        allowed = today
+        reason, allowed = False, today
         if last_contact:
-            allowed = max(
-                allowed, last_contact + timedelta(days=policy.min_days_between_contacts)
-            )
+            spaced = last_contact + timedelta(days=policy.min_days_between_contacts)
+            if spaced > allowed:
+                reason, allowed = "spacing", spaced
         if contacts_this_week >= policy.max_contacts_per_week:
-            allowed = max(allowed, today + timedelta(days=1))
-        return allowed
+            tomorrow = today + timedelta(days=1)
+            if tomorrow > allowed:
+                reason, allowed = "weekly_cap", tomorrow
+        return reason, allowed
 
     @api.model
     def _rule_once(self, current, target):
@@ -174,20 +222,22 @@ class DebtRecoveryLadder(models.AbstractModel):
     @api.model
     def _rule_exclusions(self, followup, decision, promise, today):
         """Rule 5 (per customer; excluded items are already out of the
-        figures): what keeps the customer off the ladder today, as the date
-        of its next action (True when none is known), or False."""
+        figures): what keeps the customer off the ladder today, as ``(reason,
+        date of its next action)`` (the date True when none is known), or
+        False."""
         if followup.escalation_state in ("proposed", "approved"):
-            return True  # rule 6: in a manager's hands
+            return "escalation", True  # rule 6: in a manager's hands
         if followup.pause_until and not decision["resume"]:
-            return followup.pause_until
+            return "paused", followup.pause_until
         if promise:
-            return promise.promise_date
+            return "promise", promise.promise_date
         if decision["proposal_hold"]:
-            return decision["proposal_hold"]  # a plan proposal waits like a promise
+            # a plan proposal waits like a promise
+            return "proposal", decision["proposal_hold"]
         if followup.reply_pending_since and not decision["reply_released"]:
-            return True  # rule 10: a reply waits for a collector
+            return "reply", True  # rule 10: a reply waits for a collector
         if followup.pending_level_id:
-            return today
+            return "review", today
         return False
 
     @api.model

@@ -1,11 +1,5 @@
-from datetime import timedelta
-
-from markupsafe import Markup, escape
-
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import is_html_empty
-from odoo.tools.misc import format_date
 
 TONES = [
     ("courteous", "Courteous"),
@@ -277,44 +271,6 @@ class DebtRecoveryLevel(models.Model):
                         level=level.name,
                     )
                 )
-
-    def _texts(self, lang, today=None):
-        """What this level says, in ``lang``: its own words, else the
-        standard ones of its tone. ``{subject, title, opening, closing,
-        deadline, deadline_sentence}``."""
-        self.ensure_one()
-        level = self.with_context(lang=lang)
-        QWeb = self.env["ir.qweb"].with_context(lang=lang)
-
-        def standard(part):
-            return QWeb._render(
-                STANDARD_TEXT % part,
-                {"tone": level.tone, "before_due": level._is_courtesy()},
-            )
-
-        def text(value, part):
-            return " ".join((value or Markup(standard(part)).striptags()).split())
-
-        def html(value, part):
-            return Markup(value) if not is_html_empty(value) else standard(part)
-
-        today = today or fields.Date.context_today(self)
-        deadline = level.deadline_days and today + timedelta(days=level.deadline_days)
-        sentence = Markup("")
-        if deadline:
-            wording = text(level.deadline_text, "deadline")
-            date = Markup("<strong>%s</strong>") % format_date(
-                level.env, deadline, lang_code=lang
-            )
-            sentence = escape(wording).replace("{date}", date)
-        return {
-            "subject": text(level.email_subject, "subject"),
-            "title": text(level.title, "title"),
-            "opening": html(level.opening, "opening"),
-            "closing": html(level.closing, "closing"),
-            "deadline": deadline or False,
-            "deadline_sentence": sentence,
-        }
 
     def _ladder_key(self):
         self.ensure_one()

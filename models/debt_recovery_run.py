@@ -7,6 +7,8 @@ from odoo.exceptions import UserError
 from odoo.fields import Domain
 from odoo.tools import split_every
 
+from .debt_recovery_roles import check_collector, check_manager
+
 _logger = logging.getLogger(__name__)
 
 # Errors of a batch that another run holds or changed since this run looked
@@ -32,13 +34,7 @@ class DebtRecoveryRun(models.AbstractModel):
         once share the work without contacting anybody twice.
         """
         today = today or fields.Date.context_today(self)
-        # Payment plans first: the invoices of a plan broken today are back
-        # on the ladder today.
-        try:
-            with self.env.cr.savepoint():
-                self.env["debt.recovery.plan.monitor"]._cron_check_plans(today)
-        except CONCURRENCY_ERRORS as error:
-            _logger.info("Debt recovery: plans checked by another run: %s", error)
+        self._check_plans(today)
         work = []
         for company in self._companies():
             ids = self.with_company(company)._candidate_ids(company, today)
@@ -62,6 +58,16 @@ class DebtRecoveryRun(models.AbstractModel):
                     return
 
     @api.model
+    def _check_plans(self, today):
+        """Payment plans first: the invoices of a plan broken today are back
+        on the ladder today."""
+        try:
+            with self.env.cr.savepoint():
+                self.env["debt.recovery.plan.monitor"]._cron_check_plans(today)
+        except CONCURRENCY_ERRORS as error:
+            _logger.info("Debt recovery: plans checked by another run: %s", error)
+
+    @api.model
     def _run_for(self, followups):
         """Evaluate ``followups`` now, as the daily run would (same rules,
         same idempotence: those evaluated today are left as they are)."""
@@ -69,6 +75,79 @@ class DebtRecoveryRun(models.AbstractModel):
         for company in followups.company_id:
             ids = followups.filtered(lambda f, c=company: f.company_id == c).ids
             self.with_company(company)._run_batch(ids, today)
+
+    # ------------------------------------------------------------------
+    # Run now: the daily run's steps, in the collector's transaction
+    # ------------------------------------------------------------------
+    @api.model
+    def _run_now(self, followups):
+        """Run the ladder now for the selected customers (collectors): each
+        goes through what the daily run does today for it, the ladder then
+        the courtesy reminder, and only if the daily run would evaluate it;
+        an evaluated customer is left as it is (idempotent). Returns the
+        follow-ups evaluated."""
+        check_collector(
+            self.env,
+            self.env._("Only debt recovery collectors can run the ladder."),
+        )
+        followups.check_access("read")
+        today = fields.Date.context_today(self)
+        evaluated = followups.browse()
+        for company in followups.company_id:
+            run = self.with_company(company)
+            batch = followups.filtered(lambda f, c=company: f.company_id == c)
+            candidates = set(run._candidate_ids(company, today))
+            todo = batch.filtered(lambda f, ids=candidates: f.id in ids)
+            run._run_batch(todo.ids, today)
+            courtesy = run.env["debt.recovery.courtesy"]
+            partners = set(batch.partner_id.ids)
+            courtesy._run_batch(
+                [
+                    pid
+                    for pid in courtesy._candidate_ids(company, today)
+                    if pid in partners
+                ],
+                today,
+            )
+            evaluated |= todo
+        _logger.info(
+            "Debt recovery: run now by %s for %s customers",
+            self.env.user.login,
+            len(evaluated),
+        )
+        return evaluated
+
+    @api.model
+    def _run_now_company(self, company, batch_size=200):
+        """Run the ladder now for the whole of ``company`` (managers): the
+        daily run's steps for that company (plans, ladder, courtesy
+        reminders), in this transaction. Returns the follow-ups evaluated."""
+        check_manager(
+            self.env,
+            self.env._(
+                "Only a debt recovery manager can run the ladder for the whole company."
+            ),
+        )
+        if company not in self.env.companies:
+            raise UserError(
+                self.env._("You are not allowed in %(company)s.", company=company.name)
+            )
+        today = fields.Date.context_today(self)
+        run = self.with_company(company).with_context(allowed_company_ids=company.ids)
+        run._check_plans(today)
+        ids = run._candidate_ids(company, today)
+        for batch in split_every(batch_size, ids):
+            run._run_batch(batch, today)
+        courtesy = run.env["debt.recovery.courtesy"]
+        for batch in split_every(batch_size, courtesy._candidate_ids(company, today)):
+            courtesy._run_batch(batch, today)
+        _logger.info(
+            "Debt recovery: run now by %s for company %s (%s customers)",
+            self.env.user.login,
+            company.name,
+            len(ids),
+        )
+        return self.env["debt.recovery.followup"].browse(ids)
 
     @api.model
     def _companies(self):

@@ -110,6 +110,9 @@ class ResPartner(models.Model):
     def action_debt_pause(self):
         return self._debt_followup().action_pause()
 
+    def action_debt_change_policy(self):
+        return self._debt_followup().action_change_policy()
+
     def action_debt_assign_collector(self):
         return self._debt_followup().action_assign_collector()
 
@@ -118,6 +121,12 @@ class ResPartner(models.Model):
 
     def action_debt_reject_escalation(self):
         return self._debt_followup().action_reject_escalation()
+
+    def action_debt_print_statement(self):
+        return self._debt_followup().action_print_statement()
+
+    def action_debt_email_statement(self):
+        return self._debt_followup().action_email_statement()
 
     def action_debt_open_followup(self):
         followup = self._debt_followup()

@@ -53,12 +53,14 @@ class ReportDebtRecoveryLetter(models.AbstractModel):
             values = documents[doc]
             partner, lang = values["partner"], values["lang"]
             contact = values["contacts"][:1].with_context(lang=lang)
+            addressee = (
+                contact if contact != partner or not partner.is_company else False
+            )
             letters[doc.id] = dict(
                 values,
                 contact=contact,
-                addressee=contact
-                if contact != partner or not partner.is_company
-                else False,
+                addressee=addressee,
+                salutation=(addressee or partner)._debt_salutation(),
                 reference=self._debt_reference(doc),
             )
         return letters

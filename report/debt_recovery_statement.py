@@ -18,9 +18,24 @@ class ReportDebtRecoveryStatement(models.AbstractModel):
     def _get_report_values(self, docids, data=None):
         check_collector(self.env)
         partners = self.env["res.partner"].browse(docids)
-        company = self.env.company
+        statements = self._debt_statements(
+            partners.commercial_partner_id, self.env.company
+        )
+        return {
+            "doc_ids": docids,
+            "doc_model": "res.partner",
+            "docs": partners,
+            "statements": {
+                partner.id: statements[partner.commercial_partner_id]
+                for partner in partners
+            },
+        }
+
+    @api.model
+    def _debt_statements(self, customers, company):
+        """``{customer: statement values}`` of ``customers`` (commercial
+        partners) in ``company``: one search of their open items."""
         today = fields.Date.context_today(self)
-        customers = partners.commercial_partner_id
         AML = self.env["account.move.line"]
         lines = AML.search(
             AML._debt_open_receivable_domain(company)
@@ -32,11 +47,10 @@ class ReportDebtRecoveryStatement(models.AbstractModel):
             by_partner[line.partner_id.commercial_partner_id] |= line
         banks = company._debt_bank_accounts()
         statements = {}
-        for partner in partners:
-            customer = partner.commercial_partner_id
+        for customer in customers:
             partner_lines = by_partner[customer]
             lang = customer.lang or self.env.lang or "en_US"
-            statements[partner.id] = {
+            statements[customer] = {
                 "partner": customer.with_context(lang=lang),
                 "lang": lang,
                 "buckets": aging.selection(self.with_context(lang=lang).env),
@@ -54,12 +68,7 @@ class ReportDebtRecoveryStatement(models.AbstractModel):
                 "banks": banks,
                 "collector": customer.with_company(company)._debt_collector(),
             }
-        return {
-            "doc_ids": docids,
-            "doc_model": "res.partner",
-            "docs": partners,
-            "statements": statements,
-        }
+        return statements
 
     @api.model
     def _debt_aging(self, lines, today):
@@ -69,3 +78,32 @@ class ReportDebtRecoveryStatement(models.AbstractModel):
             key = aging.bucket(line._debt_days_overdue(today), line.amount_residual)
             amounts[key] += line.amount_residual
         return amounts
+
+
+class ReportDebtRecoveryFollowupStatement(models.AbstractModel):
+    """The same statement printed for a follow-up: its customer in its
+    company (what the follow-up report prints and emails)."""
+
+    _name = "report.account_debt_recovery.report_followup_statement"
+    _inherit = "report.account_debt_recovery.report_debt_recovery_statement"
+    _description = "Debt Recovery Customer Statement of a Follow-up"
+
+    @api.model
+    def _get_report_values(self, docids, data=None):
+        check_collector(self.env)
+        followups = self.env["debt.recovery.followup"].browse(docids)
+        statements = {}
+        for company in followups.company_id:
+            batch = followups.filtered(lambda f, c=company: f.company_id == c)
+            by_customer = self.with_company(company)._debt_statements(
+                batch.partner_id, company
+            )
+            statements.update(
+                {followup.id: by_customer[followup.partner_id] for followup in batch}
+            )
+        return {
+            "doc_ids": docids,
+            "doc_model": "debt.recovery.followup",
+            "docs": followups,
+            "statements": statements,
+        }

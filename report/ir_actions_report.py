@@ -14,6 +14,7 @@ BATCH_TEMPLATES = {
     LETTER_TEMPLATE,
     "account_debt_recovery.report_debt_recovery_level_letter",
     "account_debt_recovery.report_debt_recovery_statement",
+    "account_debt_recovery.report_followup_statement",
 }
 # Letters are static HTML: they need no more JavaScript delay than this (ms).
 DEFAULT_PRINT_DELAY = 100

@@ -32,3 +32,8 @@ from . import test_customer_page_abuse
 from . import test_customer_page_access
 from . import test_customer_page_forms
 from . import test_customer_page_tours
+from . import test_run_now
+from . import test_followup_report
+from . import test_salutations
+from . import test_policy_form
+from . import test_followup_report_tour

@@ -72,7 +72,7 @@ class TestMailTemplates(LetterCommon):
         self.assert_overdue_content(text)
         self.assert_contains(
             text,
-            "Dear Bad Payer,",
+            "Dear Sir or Madam,",  # a company: its reader is unknown
             "gentle reminder",
             "crossed in the post",
             "Thank you for your business",
@@ -141,7 +141,7 @@ class TestMailTemplates(LetterCommon):
         text = self.render("final")
         self.assert_contains(
             text,
-            "Bonjour Bad Payer,",
+            "Madame, Monsieur,",
             "Ceci est notre dernier avis",
             "société de recouvrement",
             "Comment payer",

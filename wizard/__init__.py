@@ -7,3 +7,4 @@ from . import debt_recovery_pause_wizard
 from . import debt_recovery_assign_wizard
 from . import mail_compose_message
 from . import debt_recovery_escalation_wizard
+from . import debt_recovery_policy_wizard

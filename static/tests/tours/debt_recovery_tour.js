@@ -41,6 +41,11 @@ registry.category("web_tour.tours").add("account_debt_recovery_promise_tour", {
             run: "click",
         },
         {
+            content: "Look at the history (the report comes first)",
+            trigger: "body:not(:has(.modal)) .o_form_view .o_notebook a[name=history]",
+            run: "click",
+        },
+        {
             content: "The promise is in the customer's history",
             trigger:
                 "body:not(:has(.modal)) .o_form_view div[name=interaction_ids] " +

@@ -1,0 +1,21 @@
+from odoo import models
+
+# How a household is named is not how it is greeted: "The Hartley Family"
+# is greeted "Dear Hartley Family,".
+LEADING_ARTICLE = "the "
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    def _debt_salutation(self):
+        """How every reminder, letter and notice greets this contact, in the
+        language of its environment: a person or a household by name, without
+        a leading article; a company, whose reader is unknown, formally."""
+        self.ensure_one()
+        name = " ".join((self.name or "").split())
+        if name.lower().startswith(LEADING_ARTICLE):
+            name = name[len(LEADING_ARTICLE) :]
+        if self.is_company or not name:
+            return self.env._("Dear Sir or Madam,")
+        return self.env._("Dear %(name)s,", name=name)

@@ -1,0 +1,36 @@
+from odoo.tests import new_test_user, tagged
+
+from .portal_common import CustomerPageCommon
+
+
+@tagged("post_install", "-at_install")
+class TestFollowupReportTour(CustomerPageCommon):
+    """In headless Chromium, as a collector: the follow-up report, from the
+    worklist, to the statement emailed and the next step sent."""
+
+    def test_statement_and_next_step_from_the_report(self):
+        self.levels.write({"execution": "auto"})
+        self.run_daily()  # the first reminder went out: the next is the firm one
+        followup = self.followup_record
+        self.assertEqual(followup.level_id, self.levels[0])
+        user = new_test_user(
+            self.env,
+            login="report_tour_collector",
+            groups="account_debt_recovery.group_debt_recovery_user,"
+            "account.group_account_invoice",
+            company_id=self.company.id,
+            company_ids=[self.company.id],
+        )
+        self.start_tour(
+            "/odoo/debt-recovery",
+            "account_debt_recovery_followup_report_tour",
+            login=user.login,
+        )
+        self.env.invalidate_all()
+        statement = self.interactions(event="statement_sent")
+        self.assertEqual(statement.user_id, user)
+        self.assertEqual(statement.recipient_ids, self.customer)
+        self.assertEqual(followup.level_id, self.levels[1])
+        sent = self.interactions(event="level", level_id=self.levels[1].id)
+        self.assertEqual(sent.channel, "email")
+        self.assertEqual(sent.user_id, user)
