@@ -9,11 +9,7 @@ SHOTS is retaken; with names, only those.
 A new screen gets its line in SHOTS: the file name, the page (a path of the
 demo, or a function of the session returning one, e.g. a record found by
 its XML id), the window, what must be on the page before the shot, and
-the JavaScript that clicks to the state to show. For instance the
-follow-up report of a customer, opened from its worklist row:
-
-    Shot("followup_report", partner_page("partner_brickfield_demo"),
-         ready=".o_form_view", script=click_button("Follow-up Report"))
+the JavaScript that clicks to the state to show.
 """
 
 import contextlib
@@ -130,6 +126,14 @@ SHOTS = [
         partner_page("partner_meridian_demo"),
         ready=".o_form_view .o_notebook",
         script=show_tab("Debt Recovery"),
+    ),
+    Shot(
+        "followup_report",
+        lambda session: (
+            f"{WORKLIST}/{followup_id(session, 'partner_hartley_demo')}"
+        ),
+        ready=".o_form_view .o_notebook",
+        height=1100,
     ),
     Shot("analysis", ANALYSIS, ready=".o_graph_renderer canvas"),
     Shot(
