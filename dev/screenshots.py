@@ -129,9 +129,7 @@ SHOTS = [
     ),
     Shot(
         "followup_report",
-        lambda session: (
-            f"{WORKLIST}/{followup_id(session, 'partner_hartley_demo')}"
-        ),
+        lambda session: f"{WORKLIST}/{followup_id(session, 'partner_hartley_demo')}",
         ready=".o_form_view .o_notebook",
         height=1100,
     ),
