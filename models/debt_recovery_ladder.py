@@ -163,7 +163,11 @@ class DebtRecoveryLadder(models.AbstractModel):
         target = self._rule_target_level(policy, days, ladder)
         level = decision["next_level"]
         if not self._rule_once(current, target):
-            decision["reason"] = "not_due" if level else "last_level"
+            # the next action is the day the next level's delay is reached
+            decision.update(
+                reason="not_due" if level else "last_level",
+                next_action_date=decision["next_level_date"] if level else False,
+            )
             return
         reason, allowed_from = self._rule_contact_spacing_reason(policy, stats, today)
         if allowed_from > today:

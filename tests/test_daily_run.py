@@ -41,6 +41,23 @@ class TestDailyRun(DebtRecoveryCommon):
         self.assertEqual(self.state().debt_last_contact_date.date(), self.TODAY)
 
     @freeze_time(DebtRecoveryCommon.TODAY)
+    @freeze_time(DebtRecoveryCommon.TODAY)
+    def test_next_action_is_the_day_the_next_level_is_due(self):
+        """The worklist, the customer and the report agree on the next step's
+        day: once level 1 is reached, the day level 2's delay is."""
+        due = self.days_ago(self.levels[0].days_overdue)
+        self.invoice(1000.0, due)
+        self.run_daily()
+        followup = self.followup()
+        self.assertEqual(followup.level_id, self.levels[0])
+        self.no_spacing()
+        with freeze_time(self.TODAY + timedelta(days=1)):
+            self.run_daily()
+        self.assertEqual(
+            self.followup().next_action_date,
+            due + timedelta(days=self.levels[1].days_overdue),
+        )
+
     def test_rerun_on_the_same_day_changes_nothing(self):
         self.invoice(1000.0, self.days_ago(30))
         self.run_daily()

@@ -143,7 +143,7 @@ class TestMailTemplates(LetterCommon):
             text,
             "Madame, Monsieur,",
             "Ceci est notre dernier avis",
-            "société de recouvrement",
+            "agence de recouvrement",
             "Comment payer",
             "Jours de retard",
             self.inv_old.name,

@@ -28,6 +28,19 @@ class TestSalutations(LetterCommon):
             "Dear Sir or Madam,",
         )
 
+    def test_a_company_is_greeted_by_its_one_invoice_contact(self):
+        company = self.env["res.partner"].create(
+            {"name": "Builders Ltd", "is_company": True}
+        )
+        contact = self.env["res.partner"].create(
+            {"name": "Ann Accounts", "parent_id": company.id, "type": "invoice"}
+        )
+        self.assertEqual(company._debt_salutation(), "Dear Ann Accounts,")
+        contact.copy({"name": "Bob Books"})
+        self.assertEqual(
+            company._debt_salutation(), "Dear Sir or Madam,", "two readers: formally"
+        )
+
     def test_in_the_customer_language(self):
         self.load_french()
         family = self.env["res.partner"].create(
