@@ -1,4 +1,5 @@
 import json
+import os
 import socket
 from urllib.parse import urlsplit
 
@@ -7,6 +8,7 @@ from lxml import etree
 
 from odoo import models
 from odoo.exceptions import UserError
+from odoo.tools import config
 
 LETTER_TEMPLATE = "account_debt_recovery.report_debt_recovery_letter"
 # Reports printed in batches of many customers (one wkhtmltopdf call).
@@ -139,7 +141,14 @@ class IrActionsReport(models.Model):
             set_viewport_size=set_viewport_size,
         )
         delay = self.env.context.get("debt_recovery_print_delay")
-        if delay is not None and "--javascript-delay" in args:
+        if delay is None:
+            return args
+        if "--javascript-delay" in args:
             position = args.index("--javascript-delay") + 1
             args[position] = str(min(int(args[position]), delay))
-        return args
+        # wkhtmltopdf loads the letterhead and its stylesheets again for every
+        # page: from a disk cache of this database (HTTP caching rules kept:
+        # the stylesheets' addresses change with their content, the logo is
+        # revalidated) instead of asking the server each time
+        cache = os.path.join(config["data_dir"], "wkhtmltopdf", self.env.cr.dbname)
+        return ["--cache-dir", cache, *args]
