@@ -17,6 +17,8 @@ BATCH_TEMPLATES = {
     "account_debt_recovery.report_debt_recovery_level_letter",
     "account_debt_recovery.report_debt_recovery_statement",
 }
+# The paper formats looked up while a batch's layout is rendered (cursor cache).
+PAPERFORMATS_KEY = "account_debt_recovery.paperformats"
 # Letters are static HTML: they need no more JavaScript delay than this (ms).
 DEFAULT_PRINT_DELAY = 100
 
@@ -103,6 +105,25 @@ class IrActionsReport(models.Model):
             specific_paperformat_args=specific_paperformat_args,
             set_viewport_size=set_viewport_size,
         )
+
+    def _prepare_html(self, html, report_model=False):
+        """The layout around each letter of a batch looks its paper format up
+        by XML id: once for the batch, not once per letter."""
+        if self.report_name not in BATCH_TEMPLATES:
+            return super()._prepare_html(html, report_model=report_model)
+        self.env.cr.cache[PAPERFORMATS_KEY] = {}
+        try:
+            return super()._prepare_html(html, report_model=report_model)
+        finally:
+            self.env.cr.cache.pop(PAPERFORMATS_KEY, None)
+
+    def get_paperformat_by_xmlid(self, xml_id):
+        known = self.env.cr.cache.get(PAPERFORMATS_KEY)
+        if known is None or not xml_id:
+            return super().get_paperformat_by_xmlid(xml_id)
+        if xml_id not in known:
+            known[xml_id] = super().get_paperformat_by_xmlid(xml_id)
+        return known[xml_id]
 
     def _debt_check_styling_reachable(self):
         """wkhtmltopdf loads the letterhead's styling from the server: when the
