@@ -4,6 +4,12 @@ Three runs on the data of bench/generate.py: the first run of the day, a
 rerun the same day (must change nothing), and a run one week later. Each
 run commits, as the scheduled action does: run it on a copy of the data.
 
+After the first run, the emails it queued are rendered again one by one by
+``mail.template`` (``_render_field`` per customer and field, with the run's
+own figures handed to it, as the batch gets them; rolled back), in the same
+process: the first run's time divided by that one is a ratio that the
+machine's load mostly cancels.
+
 ``--concurrent N``: instead, N processes start the day's run at the same
 moment on the same database, outside the scheduled action's lock (each calls
 ``debt.recovery.run._cron_daily()`` itself), with the policies'
@@ -15,10 +21,12 @@ created: one per follow-up contacted, and nobody left to evaluate. Exit code
 behind.
 
     python3 bench/bench_daily_run.py -c ODOO_CONF -d DB [--concurrent N]
-        [--runs first,rerun,week]
+        [--runs first,one-by-one,rerun,week]
 
-``--runs`` picks some of the three runs (e.g. ``first,rerun`` on a large
-size, where the run one week later costs as much as the first).
+``--runs`` picks some of the runs (e.g. ``first,rerun`` on a large size,
+where the run one week later costs as much as the first, and rendering
+every email one by one takes long and holds them all in memory);
+``one-by-one`` follows ``first``.
 """
 
 import argparse
@@ -64,6 +72,51 @@ def timed_run(env, label, day):
     return elapsed, cpu, queries
 
 
+def last_interaction_id(env):
+    env.cr.execute("SELECT COALESCE(MAX(id), 0) FROM debt_recovery_interaction")
+    return env.cr.fetchone()[0]
+
+
+def one_by_one(env, last_id, today):
+    """Render the level emails the run logged after ``last_id`` again, one
+    customer at a time with ``mail.template`` (the figures read beforehand
+    for each level, as the run reads them); ``(seconds, cpu, count)``."""
+    sent = env["debt.recovery.interaction"].search(
+        [
+            ("id", ">", last_id),
+            ("event", "=", "level"),
+            ("channel", "=", "email"),
+            ("mail_message_id", "!=", False),
+        ]
+    )
+    if not sent:
+        return None
+    env.invalidate_all()
+    started, cpu = time.monotonic(), cpu_seconds()
+    with freeze_time(today), env.cr.savepoint() as savepoint:
+        for level in sent.level_id:
+            logged = sent.filtered(lambda entry, lv=level: entry.level_id == lv)
+            followups = logged.followup_id
+            documents = followups._document_values(dict.fromkeys(followups, level))
+            context = {"debt_documents": {f.id: v for f, v in documents.items()}}
+            template = level.mail_template_id.with_company(env.company)
+            for followup in followups:
+                for name in ("subject", "body_html", "email_from", "reply_to"):
+                    template._render_field(
+                        name, followup.ids, compute_lang=True, add_context=context
+                    )
+        env.flush_all()
+        savepoint.rollback()
+    env.invalidate_all()
+    elapsed, cpu = time.monotonic() - started, cpu_seconds() - cpu
+    print(
+        f"{'its emails one by one':<28} {elapsed:8.2f} s (CPU {cpu:7.2f} s) "
+        f"{len(sent):8d} emails rendered by mail.template, one customer at a time",
+        flush=True,
+    )
+    return elapsed, cpu, len(sent)
+
+
 def sizes(env):
     customers = env["res.partner"].search_count([("name", "=like", "Bench customer %")])
     items = env["account.move.line"].search_count(
@@ -86,17 +139,26 @@ def sequential(args):
             "rerun": ("rerun the same day", today),
             "week": ("run one week later", today + timedelta(days=7)),
         }
-        timings = {
-            name: timed_run(env, *runs[name])
-            for name in runs
-            if name in args.runs.split(",")
-        }
+        timings, emailed = {}, None
+        for name in ("first", "rerun", "week"):
+            if name not in args.runs.split(","):
+                continue
+            last_id = last_interaction_id(env)
+            timings[name] = timed_run(env, *runs[name])
+            if name == "first" and "one-by-one" in args.runs.split(","):
+                emailed = one_by_one(env, last_id, today)
         if customers and "first" in timings:
             elapsed, cpu, _queries = timings["first"]
             print(
                 f"first run: {elapsed / customers * 1000:.2f} ms per customer "
                 f"(CPU {cpu / customers * 1000:.2f} ms)"
             )
+            if emailed:
+                alone, alone_cpu, count = emailed
+                print(
+                    f"first run against its {count} emails rendered one by one: "
+                    f"{elapsed / alone:.2f}x (CPU {cpu / alone_cpu:.2f}x)"
+                )
         env.cr.rollback()
 
 
@@ -212,7 +274,7 @@ def main():
     parser.add_argument("-c", "--config", required=True)
     parser.add_argument("-d", "--database", required=True)
     parser.add_argument("--concurrent", type=int, metavar="N")
-    parser.add_argument("--runs", default="first,rerun,week")
+    parser.add_argument("--runs", default="first,one-by-one,rerun,week")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:

@@ -7,6 +7,25 @@ from odoo import api, models
 from odoo.tools.rendering_tools import convert_inline_template_to_qweb
 
 
+def _memoized(function):
+    """``function`` computed once per distinct arguments: the batch's emails
+    show the same dates and amounts many times over, and formatting one
+    looks up the language's settings each time."""
+    results = {}
+
+    def cached(*args, **kwargs):
+        try:
+            key = (args, tuple(sorted(kwargs.items())))
+            return results[key]
+        except KeyError:
+            results[key] = value = function(*args, **kwargs)
+            return value
+        except TypeError:  # an argument that is not hashable
+            return function(*args, **kwargs)
+
+    return cached
+
+
 class DebtRecoveryBatchRender(models.AbstractModel):
     """Render the fields of a mail template for a whole batch of records,
     each field compiled once per language: one QWeb loop over the records,
@@ -55,6 +74,9 @@ class DebtRecoveryBatchRender(models.AbstractModel):
         root = etree.Element("div")
         root.append(loop)
         variables = template._render_eval_context()
+        for name in ("format_amount", "format_date", "format_datetime"):
+            if name in variables:
+                variables[name] = _memoized(variables[name])
         variables.update(add_context or {})
         variables.update(debt_batch_records=records, debt_batch_separator=separator)
         rendered = template.env["ir.qweb"]._render(root, variables)

@@ -146,11 +146,14 @@ class DebtRecoveryDispatch(models.AbstractModel):
         email_values=None,
         recipients=None,
         copies=None,
+        record_values=None,
     ):
         """``{res_id: mail.mail}``: ``template`` rendered for ``res_ids`` (each
         field compiled once per language for the batch), with
         ``add_context`` given to the rendering, and queued. ``recipients``
-        (``{res_id: res.partner}``) replaces the template's own."""
+        (``{res_id: res.partner}``) replaces the template's own;
+        ``email_values`` are given to every mail, ``record_values``
+        (``{res_id: values}``) to the mail of that record."""
         fields_rendered = ("subject", "body_html", "email_from", "reply_to")
         values = self.env["debt.recovery.batch.render"]._render(
             template, fields_rendered, res_ids, add_context
@@ -189,6 +192,7 @@ class DebtRecoveryDispatch(models.AbstractModel):
                 "auto_delete": template.auto_delete,
                 "mail_server_id": template.mail_server_id.id,
                 **(email_values or {}),
+                **(record_values or {}).get(record.id, {}),
             }
             if vals.get("email_from"):
                 mail_vals["email_from"] = vals["email_from"]
@@ -259,14 +263,30 @@ class DebtRecoveryDispatch(models.AbstractModel):
 
     @api.model
     def _send_notices_batch(self, notices):
+        """The notices queued with one rendering per template and company
+        (a record noticed twice with one template goes in a later group)."""
+        groups = []
         for data in notices.values():
             record = data["record"]
-            mails = self._queue_template(
-                data["template"].with_company(record.company_id),
-                [record.id],
-                email_values=data.get("email_values"),
+            key = (data["template"], record.company_id)
+            group = next(
+                (g for g in groups if g[0] == key and record.id not in g[1]), None
             )
-            data["mail"] = mails[record.id]
+            if group is None:
+                group = (key, {})
+                groups.append(group)
+            group[1][record.id] = data
+        for (template, company), batch in groups:
+            mails = self._queue_template(
+                template.with_company(company),
+                list(batch),
+                record_values={
+                    res_id: data.get("email_values") or {}
+                    for res_id, data in batch.items()
+                },
+            )
+            for res_id, data in batch.items():
+                data["mail"] = mails[res_id]
 
     # ------------------------------------------------------------------
     @api.model

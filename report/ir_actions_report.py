@@ -1,4 +1,5 @@
 import json
+import os
 import socket
 from urllib.parse import urlsplit
 
@@ -7,6 +8,7 @@ from lxml import etree
 
 from odoo import models
 from odoo.exceptions import UserError
+from odoo.tools import config
 
 LETTER_TEMPLATE = "account_debt_recovery.report_debt_recovery_letter"
 # Reports printed in batches of many customers (one wkhtmltopdf call).
@@ -16,6 +18,8 @@ BATCH_TEMPLATES = {
     "account_debt_recovery.report_debt_recovery_statement",
     "account_debt_recovery.report_followup_statement",
 }
+# The paper formats looked up while a batch's layout is rendered (cursor cache).
+PAPERFORMATS_KEY = "account_debt_recovery.paperformats"
 # Letters are static HTML: they need no more JavaScript delay than this (ms).
 DEFAULT_PRINT_DELAY = 100
 
@@ -103,6 +107,25 @@ class IrActionsReport(models.Model):
             set_viewport_size=set_viewport_size,
         )
 
+    def _prepare_html(self, html, report_model=False):
+        """The layout around each letter of a batch looks its paper format up
+        by XML id: once for the batch, not once per letter."""
+        if self.report_name not in BATCH_TEMPLATES:
+            return super()._prepare_html(html, report_model=report_model)
+        self.env.cr.cache[PAPERFORMATS_KEY] = {}
+        try:
+            return super()._prepare_html(html, report_model=report_model)
+        finally:
+            self.env.cr.cache.pop(PAPERFORMATS_KEY, None)
+
+    def get_paperformat_by_xmlid(self, xml_id):
+        known = self.env.cr.cache.get(PAPERFORMATS_KEY)
+        if known is None or not xml_id:
+            return super().get_paperformat_by_xmlid(xml_id)
+        if xml_id not in known:
+            known[xml_id] = super().get_paperformat_by_xmlid(xml_id)
+        return known[xml_id]
+
     def _debt_check_styling_reachable(self):
         """wkhtmltopdf loads the letterhead's styling from the server: when the
         server does not answer at the report URL, it silently prints letters
@@ -140,7 +163,14 @@ class IrActionsReport(models.Model):
             set_viewport_size=set_viewport_size,
         )
         delay = self.env.context.get("debt_recovery_print_delay")
-        if delay is not None and "--javascript-delay" in args:
+        if delay is None:
+            return args
+        if "--javascript-delay" in args:
             position = args.index("--javascript-delay") + 1
             args[position] = str(min(int(args[position]), delay))
-        return args
+        # wkhtmltopdf loads the letterhead and its stylesheets again for every
+        # page: from a disk cache of this database (HTTP caching rules kept:
+        # the stylesheets' addresses change with their content, the logo is
+        # revalidated) instead of asking the server each time
+        cache = os.path.join(config["data_dir"], "wkhtmltopdf", self.env.cr.dbname)
+        return ["--cache-dir", cache, *args]
