@@ -112,15 +112,39 @@ class DebtRecoveryFollowup(models.Model):
         self.ensure_one()
         level = self.pending_level_id
         if not level:
-            return
+            # sent meanwhile (another collector, a second click): this email
+            # is not sent, the customer gets the level once
+            raise UserError(
+                self.env._(
+                    "This reminder to %(customer)s was sent already.",
+                    customer=self.partner_id.display_name,
+                )
+            )
         today = fields.Date.context_today(self)
         ladder = self.env["debt.recovery.ladder"]
         data = ladder._decide_one(self, ladder._facts(self, today), today)
+        self._check_pending_sendable(data)
         letter = message.attachment_ids.filtered(
             lambda attachment: attachment.mimetype == "application/pdf"
         )[:1]
         data.update(level=level, message=message, letter=letter)
         self._record_steps({self: data}, {}, today, automated=False)
+
+    def _check_pending_sendable(self, decision):
+        """A level waiting for review is sent only while the ladder would
+        still send it today: nothing holds the customer (excluded, settled,
+        paused, a promise, a proposal, a reply, an escalation) and something
+        is still chased. Else nothing is sent and the collector is told."""
+        self.ensure_one()
+        if decision["reason"] != "review" or not decision["amount"]:
+            raise UserError(
+                self.env._(
+                    "The reminder waiting for review can no longer be sent to "
+                    "%(customer)s: their follow-up changed since (open its "
+                    "follow-up report to see what holds it).",
+                    customer=self.partner_id.display_name,
+                )
+            )
 
     def action_run_now(self):
         """Run the ladder now for the selected customers, as the daily run."""
@@ -183,8 +207,14 @@ class DebtRecoveryFollowup(models.Model):
             raise UserError(self.env._("A pause ends today or later."))
         if not reason:
             raise UserError(self.env._("Say why the follow-up is paused."))
+        # a reminder waiting for review waits no more: the pause holds it
         self._write_state(
-            {"pause_until": until, "pause_reason": reason, "next_action_date": until}
+            {
+                "pause_until": until,
+                "pause_reason": reason,
+                "next_action_date": until,
+                "pending_level_id": False,
+            }
         )
         self._log_events(
             "paused",
@@ -219,8 +249,13 @@ class DebtRecoveryFollowup(models.Model):
 
     def _set_policy(self, policy):
         """Follow these customers with ``policy`` (empty: the company's default).
-        The level reached stays; the next step is the new policy's next level."""
-        check_collector(self.env)
+        The level reached stays; the next step is the new policy's next level.
+        Which ladder a customer is on is the managers' choice, as the ladders
+        themselves are."""
+        check_manager(
+            self.env,
+            self.env._("Only a debt recovery manager can change a customer's policy."),
+        )
         for followup in self:
             if policy and policy.company_id != followup.company_id:
                 raise UserError(
@@ -231,6 +266,7 @@ class DebtRecoveryFollowup(models.Model):
                     )
                 )
         changed = self.filtered(lambda f: f.policy_id != policy)
+        before = {f: (f._policy().name or "-", f.level_id.name or "-") for f in changed}
         for followup in changed:
             vals = {"policy_id": policy.id}
             if followup.level_id and followup.level_id.policy_id != (
@@ -241,7 +277,14 @@ class DebtRecoveryFollowup(models.Model):
             followup._write_state(vals)
         changed._log_events(
             "policy_changed",
-            lambda f: self.env._("Policy: %(policy)s", policy=f._policy().name or "-"),
+            lambda f: self.env._(
+                "Policy: %(old)s → %(policy)s; level reached: %(old_level)s → "
+                "%(level)s",
+                old=before[f][0],
+                policy=f._policy().name or "-",
+                old_level=before[f][1],
+                level=f.level_id.name or "-",
+            ),
         )
         return True
 
@@ -254,7 +297,9 @@ class DebtRecoveryFollowup(models.Model):
         reason = (reason or "").strip()
         if not reason:
             raise UserError(self.env._("Say why the customer is excluded."))
-        self._write_state({"excluded": True, "exclusion_reason": reason})
+        self._write_state(
+            {"excluded": True, "exclusion_reason": reason, "pending_level_id": False}
+        )
         self._log_events(
             "excluded",
             lambda f: self.env._(

@@ -18,6 +18,12 @@ NOTHING_TO_SEND = (
 )
 
 
+# What a collector may bring forward: a level not due yet, or one the run
+# would send today. Whatever holds the customer (spacing, weekly cap, pause,
+# promise, plan proposal, reply: rules 3, 5 and 10) holds the collector too.
+BRING_FORWARD = ("not_due", "step", "review")
+
+
 class DebtRecoveryFollowup(models.Model):
     """The follow-up report: what the customer receives next and why. It
     shows the figures every reminder shows (``_documents``) and the ladder's
@@ -229,12 +235,21 @@ class DebtRecoveryFollowup(models.Model):
         self.ensure_one()
         step = self._next_steps()[self]
         level = step["level"]
-        if step["reason"] in NOTHING_TO_SEND or not level:
+        if step["reason"] not in BRING_FORWARD or not level:
             raise UserError(
                 self.env._(
-                    "There is no next step to send to %(customer)s: %(why)s",
+                    "There is no next step to send to %(customer)s now: %(why)s",
                     customer=self.partner_id.display_name,
                     why=step["explanation"],
+                )
+            )
+        if self._level_reached_today():
+            # rule 2: one step at a time, at most one a day
+            raise UserError(
+                self.env._(
+                    "%(customer)s reached a level today: the next one can be sent "
+                    "tomorrow at the earliest.",
+                    customer=self.partner_id.display_name,
                 )
             )
         self._write_state({"pending_level_id": level.id})
@@ -246,6 +261,21 @@ class DebtRecoveryFollowup(models.Model):
                 user=self.env.user.name,
                 why=step["explanation"],
             ),
+        )
+
+    def _level_reached_today(self):
+        self.ensure_one()
+        return bool(
+            self.env["debt.recovery.interaction"]
+            .sudo()
+            .search_count(
+                [
+                    ("followup_id", "=", self.id),
+                    ("event", "=", "level"),
+                    ("date", ">=", fields.Date.context_today(self)),
+                ],
+                limit=1,
+            )
         )
 
     def action_print_letter(self):
@@ -263,8 +293,9 @@ class DebtRecoveryFollowup(models.Model):
         followups._log_events(
             "statement_printed",
             lambda f: self.env._("Statement of account printed"),
-            channel="letter",
-            direction="outbound",
+            # printed is not posted: a note, no contact for the spacing or cap
+            channel="note",
+            direction="internal",
         )
         return self.env.ref(
             "account_debt_recovery.action_report_followup_statement"

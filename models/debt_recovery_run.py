@@ -255,6 +255,7 @@ class DebtRecoveryRun(models.AbstractModel):
             steps = {}
             for followup in batch:
                 decision = ladder._decide_one(followup, facts, today)
+                followup._check_pending_sendable(decision)
                 decision["level"] = followup.pending_level_id
                 steps[followup] = decision
             done, failed = run.env["debt.recovery.dispatch"]._run_levels(steps, today)

@@ -1,5 +1,9 @@
+import logging
+
 from odoo import models
 from odoo.tools import split_every
+
+_logger = logging.getLogger(__name__)
 
 # The addon's documents whose emails the queue sends in chunks (see _send).
 REMINDER_MODELS = (
@@ -10,7 +14,7 @@ REMINDER_MODELS = (
 # Reminders sent between two commits of the queue: what one chunk reads is
 # read once for the chunk; a crash in the middle of a chunk may send its
 # mails again, as a crash between a mail and its commit does for one mail.
-REMINDER_CHUNK = 25
+REMINDER_CHUNK = 10
 
 
 class MailMail(models.Model):
@@ -23,10 +27,26 @@ class MailMail(models.Model):
     def _postprocess_sent_message(
         self, success_pids, success_emails, failure_reason=False, failure_type=None
     ):
-        if failure_type:
-            self.env["debt.recovery.interaction"].sudo()._debt_delivery_failed(
-                {mail.mail_message_id: failure_reason or failure_type for mail in self}
-            )
+        # the customer's own mail, not a follower's copy of the same message
+        reminders = self.filtered(lambda mail: not mail.is_notification)
+        if failure_type and reminders:
+            # what the follow-up records never breaks the queue: a write that
+            # fails (the daily run holds the row) leaves the chunk's mails
+            # sent, and the failure is still on the mail itself
+            try:
+                with self.env.cr.savepoint():
+                    self.env["debt.recovery.interaction"].sudo()._debt_delivery_failed(
+                        {
+                            mail.mail_message_id: failure_reason or failure_type
+                            for mail in reminders
+                        }
+                    )
+            except Exception:  # noqa: BLE001 pylint: disable=broad-except
+                _logger.warning(
+                    "Debt recovery: a delivery failure could not be recorded on "
+                    "its follow-up",
+                    exc_info=True,
+                )
         return super()._postprocess_sent_message(
             success_pids,
             success_emails,
@@ -83,7 +103,13 @@ class MailMail(models.Model):
     def _debt_delivered_again(self):
         """A failed reminder sent after all is a contact again (one look-up
         for the batch)."""
-        sent = self.exists().filtered(lambda mail: mail.state == "sent")
+        sent = self.exists().filtered(
+            lambda mail: (
+                mail.state == "sent"
+                and not mail.is_notification
+                and not mail.failure_type
+            )
+        )
         if sent:
             self.env["debt.recovery.interaction"].sudo().search(
                 [

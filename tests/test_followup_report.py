@@ -101,6 +101,16 @@ class TestFollowupReport(DebtRecoveryCommon):
         self.run_daily()
         followup = self.followup()
         self.assertEqual(followup.level_id, self.levels[0])
+        # the collector is held as the run is: spacing (rule 3), one a day
+        with self.assertRaisesRegex(UserError, "no next step to send"):
+            followup.with_user(self.collector).action_send_next_step()
+        self.no_spacing()
+        with self.assertRaisesRegex(UserError, "reached a level today"):
+            followup.with_user(self.collector).action_send_next_step()
+        with freeze_time(self.TODAY + timedelta(days=1)):
+            self.send_next_step_tomorrow(followup, invoice)
+
+    def send_next_step_tomorrow(self, followup, invoice):
         action = followup.with_user(self.collector).action_send_next_step()
         self.assertEqual(
             action["context"]["default_template_id"],
@@ -115,6 +125,18 @@ class TestFollowupReport(DebtRecoveryCommon):
         self.assertEqual(sent.invoice_ids, invoice)
         self.assertFalse(sent.automated, "sent by a collector")
         self.assertTrue(self.interactions(event="review"), "bringing it forward")
+
+    def test_a_paused_or_excluded_customer_gets_no_pending_reminder(self):
+        self.invoice(1000.0, self.days_ago(30))
+        self.levels[0].execution = "review"
+        self.run_daily()
+        followup = self.followup()
+        self.assertEqual(followup.pending_level_id, self.levels[0])
+        followup._pause(self.TODAY + timedelta(days=5), "Director ill")
+        self.assertFalse(followup.pending_level_id, "the pause holds it")
+        with self.assertRaisesRegex(UserError, "awaiting review"):
+            followup.with_user(self.collector).action_send_now()
+        self.assertFalse(self.mails())
 
     def test_nothing_to_send_when_nothing_is_overdue(self):
         followup = self.followup()
@@ -153,7 +175,7 @@ class TestFollowupReport(DebtRecoveryCommon):
             action["report_name"], "account_debt_recovery.report_followup_statement"
         )
         entry = self.interactions(event="statement_printed")
-        self.assertEqual((entry.channel, entry.direction), ("letter", "outbound"))
+        self.assertEqual((entry.channel, entry.direction), ("note", "internal"))
         self.assertEqual(entry.user_id, self.collector)
 
     def test_only_collectors_act_from_the_report(self):
