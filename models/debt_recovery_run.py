@@ -94,7 +94,7 @@ class DebtRecoveryRun(models.AbstractModel):
         today = fields.Date.context_today(self)
         evaluated = followups.browse()
         for company in followups.company_id:
-            run = self.with_company(company)
+            run = self.with_company(company).with_context(debt_run_now=True)
             batch = followups.filtered(lambda f, c=company: f.company_id == c)
             candidates = set(run._candidate_ids(company, today))
             todo = batch.filtered(lambda f, ids=candidates: f.id in ids)
@@ -133,7 +133,9 @@ class DebtRecoveryRun(models.AbstractModel):
                 self.env._("You are not allowed in %(company)s.", company=company.name)
             )
         today = fields.Date.context_today(self)
-        run = self.with_company(company).with_context(allowed_company_ids=company.ids)
+        run = self.with_company(company).with_context(
+            allowed_company_ids=company.ids, debt_run_now=True
+        )
         run._check_plans(today)
         ids = run._candidate_ids(company, today)
         for batch in split_every(batch_size, ids):
@@ -206,6 +208,14 @@ class DebtRecoveryRun(models.AbstractModel):
                     )
             except (errors.UniqueViolation, *CONCURRENCY_ERRORS):
                 _logger.info("Debt recovery: follow-ups created by another run")
+                if self.env.context.get("debt_run_now"):
+                    # a user's request is never committed halfway
+                    raise UserError(
+                        self.env._(
+                            "The daily run is working on these customers right "
+                            "now: try again in a minute."
+                        )
+                    ) from None
                 self.env["ir.cron"]._commit_progress()
                 self.env.invalidate_all()
         return self.env["debt.recovery.followup"]._for_partners(partners, company)
