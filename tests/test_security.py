@@ -249,6 +249,22 @@ class TestSecurity(DebtRecoveryCommon):
         self.assertEqual(self.levels[0].days_overdue, delay)
         self.assertEqual(len(self.policy.level_ids), level_count)
 
+    def test_only_managers_put_a_customer_on_another_policy(self):
+        """Which ladder a customer is on is a manager's choice: a collector
+        who may also edit contacts changes it neither by the method nor by
+        the wizard's RPC, and nothing is logged."""
+        self.collector.group_ids |= self.env.ref("base.group_partner_manager")
+        gentle = self.policy.copy({"name": "Gentle", "is_default": False})
+        followup = self.customer._debt_followup()
+        as_collector = followup.with_user(self.collector)
+        with self.assertRaises(AccessError):
+            as_collector._set_policy(gentle)
+        with self.assertRaises(AccessError):
+            self.customer.with_user(self.collector).write({"debt_policy_id": gentle.id})
+        self.env.invalidate_all()
+        self.assertFalse(followup.policy_id)
+        self.assertFalse(self.interactions(event="policy_changed"))
+
     def test_managers_and_accounting_managers_configure_and_decide(self):
         self.invoice(1000.0, self.days_ago(30))
         cases = (
