@@ -6,6 +6,8 @@ from odoo import api, models
 from odoo.exceptions import UserError
 from odoo.tools import email_normalize, groupby
 
+from . import reminder_body
+
 _logger = logging.getLogger(__name__)
 
 
@@ -176,13 +178,17 @@ class DebtRecoveryDispatch(models.AbstractModel):
         replies = records._notify_get_reply_to_batch(
             defaults={r.id: values[r.id].get("email_from") for r in records}
         )
-        vals_list = []
+        vals_list, plain = [], {}
         for record in records:
             vals = values[record.id]
+            body = vals.get("body_html")
+            if reminder_body.is_plain(body):
+                plain[record.id] = body
             mail_vals = {
                 "subject": vals.get("subject"),
-                "body_html": vals.get("body_html"),
-                "body": vals.get("body_html"),
+                "body_html": body,
+                # stored once created, unless it must be sanitized
+                "body": "" if record.id in plain else body,
                 "reply_to": vals.get("reply_to") or replies.get(record.id),
                 "email_to": vals.get("email_to"),
                 "email_cc": (copies or {}).get(record.id) or vals.get("email_cc"),
@@ -197,8 +203,14 @@ class DebtRecoveryDispatch(models.AbstractModel):
             if vals.get("email_from"):
                 mail_vals["email_from"] = vals["email_from"]
             vals_list.append(mail_vals)
-        mails = self.env["mail.mail"].sudo().create(vals_list)
-        return dict(zip(res_ids, mails, strict=True))
+        mails = dict(
+            zip(res_ids, self.env["mail.mail"].sudo().create(vals_list), strict=True)
+        )
+        reminder_body.store(
+            self.env,
+            {mails[res_id].mail_message_id.id: body for res_id, body in plain.items()},
+        )
+        return mails
 
     # ------------------------------------------------------------------
     # Letters and activities
