@@ -4,6 +4,18 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.fields import Domain
 
+# What the ladder and the documents read of each item of a batch.
+LINE_FIELDS = [
+    "partner_id",
+    "move_id",
+    "company_id",
+    "currency_id",
+    "date",
+    "date_maturity",
+    "amount_residual",
+    "amount_residual_currency",
+]
+
 
 class AccountMoveLine(models.Model):
     _inherit = "account.move.line"
@@ -149,8 +161,9 @@ class AccountMoveLine(models.Model):
     def _debt_lines_by_partner(self, domain):
         """The items of ``domain`` per commercial partner, oldest first, in
         one search; reading an invoice field of one customer's items reads it
-        for all (one prefetch set)."""
-        lines = self.search(domain, order="date_maturity, id")
+        for all (one prefetch set). Only what the documents and the ladder
+        read of an item is fetched with it; anything else when first read."""
+        lines = self.search_fetch(domain, LINE_FIELDS, order="date_maturity, id")
         ids_by_partner = defaultdict(list)
         for line in lines:
             ids_by_partner[line.partner_id.commercial_partner_id].append(line.id)

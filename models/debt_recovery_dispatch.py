@@ -113,7 +113,11 @@ class DebtRecoveryDispatch(models.AbstractModel):
         read for the whole batch, as on the run's day, and handed to the
         rendering (``debt_documents``)."""
         followups = self.env["debt.recovery.followup"].union(*batch)
-        documents = followups._document_values(dict.fromkeys(followups, level), today)
+        documents = followups._document_values(
+            dict.fromkeys(followups, level),
+            today,
+            chased={f: (data["lines"], data["amount"]) for f, data in batch.items()},
+        )
         template = level.mail_template_id.with_company(self.env.company)
         mails = self._queue_template(
             template,

@@ -18,23 +18,28 @@ class DebtRecoveryFollowup(models.Model):
         self.ensure_one()
         return self.pending_level_id or self.level_id or self._policy()._first_level()
 
-    def _document_values(self, levels=None, today=None):
+    def _document_values(self, levels=None, today=None, chased=None):
         """``{followup: values}`` (see ``_documents``), each at the level given
         in ``levels`` (``{followup: level}``) or at its current one."""
         levels = levels or {}
         return self._documents(
-            [(followup, followup, levels.get(followup)) for followup in self], today
+            [(followup, followup, levels.get(followup)) for followup in self],
+            today,
+            chased=chased,
         )
 
     @api.model
-    def _documents(self, requests, today=None, preview=False):
+    def _documents(self, requests, today=None, preview=False, chased=None):
         """``requests``: ``[(key, followup, level)]``; returns ``{key: values}``.
         ``preview``: for a screen, not for a reminder sent (nothing written).
+        ``chased``: ``{followup: (items, net amount)}`` when the caller read
+        them already, as on the same day (the run's decisions).
 
         Reads the ledger once per company for the whole batch: the chased
         overdue items, the unallocated credits, the figures, the invoice
         contacts and the bank accounts.
         """
+        chased = chased or {}
         today = today or fields.Date.context_today(self)
         followups = self.env["debt.recovery.followup"].union(
             *(followup for _key, followup, _level in requests)
@@ -50,9 +55,16 @@ class DebtRecoveryFollowup(models.Model):
                 followups.filtered(lambda f, c=company: f.company_id == c).partner_id,
                 today,
                 coming_due_days,
+                known=all(f in chased for f in followups if f.company_id == company),
             )
             for company in followups.company_id
         }
+        # what the tables show of the items' invoices, for the whole batch
+        items = self.env["account.move.line"].union(
+            *(lines for data in ledger.values() for lines in data["lines"].values()),
+            *(lines for lines, _net in chased.values()),
+        )
+        items.move_id.fetch(["name", "payment_reference"])
         texts = {}
         result = {}
         for key, followup, level in requests:
@@ -63,8 +75,11 @@ class DebtRecoveryFollowup(models.Model):
             if (level, lang) not in texts:
                 texts[level, lang] = level._texts(lang, today)
             credits = data["credits"][partner].with_context(lang=lang)
-            net = data["figures"].get(partner, {}).get("chased_amount", 0.0)
-            lines = data["lines"][partner]
+            if followup in chased:
+                lines, net = chased[followup]
+            else:
+                net = data["figures"].get(partner, {}).get("chased_amount", 0.0)
+                lines = data["lines"][partner]
             if level._is_courtesy():
                 lines = data["coming_due"][partner].filtered(
                     lambda line, days=-level.days_overdue: (
@@ -79,6 +94,7 @@ class DebtRecoveryFollowup(models.Model):
                     0.0,
                 )
             lines = lines.with_context(lang=lang)
+            days_overdue = {line: line._debt_days_overdue(today) for line in lines}
             contacts = data["contacts"].get(partner, partner)
             people = contacts.filtered(lambda contact: not contact.is_company)
             addressee = people[:1].with_context(lang=lang)
@@ -99,9 +115,19 @@ class DebtRecoveryFollowup(models.Model):
                 "lang": lang,
                 "date": today,
                 "lines": lines,
-                "days_overdue": {
-                    line: line._debt_days_overdue(today) for line in lines
-                },
+                "days_overdue": days_overdue,
+                "rows": [
+                    {
+                        "invoice": line.move_id.name,
+                        "due_date": line.date_maturity,
+                        "days_overdue": days_overdue[line],
+                        "reference": line.move_id.payment_reference
+                        or line.move_id.name,
+                        "amount": line.amount_residual_currency,
+                        "currency": line.currency_id,
+                    }
+                    for line in lines
+                ],
                 "totals": lines._debt_totals_by_currency(),
                 "credits": credits,
                 "credit_totals": credits._debt_totals_by_currency(),
@@ -112,7 +138,11 @@ class DebtRecoveryFollowup(models.Model):
         return result
 
     @api.model
-    def _document_ledger(self, company, partners, today, coming_due_days=0):
+    def _document_ledger(
+        self, company, partners, today, coming_due_days=0, known=False
+    ):
+        """What the documents of ``partners`` show, read once; ``known``: the
+        chased items and figures were handed over (not read again)."""
         AML = self.env["account.move.line"].with_company(company)
         scope = Domain("partner_id.commercial_partner_id", "in", partners.ids)
         return {
@@ -121,7 +151,9 @@ class DebtRecoveryFollowup(models.Model):
             )
             if coming_due_days
             else defaultdict(AML.browse),
-            "lines": AML._debt_lines_by_partner(
+            "lines": defaultdict(AML.browse)
+            if known
+            else AML._debt_lines_by_partner(
                 AML._debt_eligible_overdue_domain(company, today) & scope
             ),
             "credits": AML._debt_lines_by_partner(
@@ -129,7 +161,7 @@ class DebtRecoveryFollowup(models.Model):
                 & Domain("amount_residual", "<", 0)
                 & scope
             ),
-            "figures": AML._debt_figures(company, partners, today),
+            "figures": {} if known else AML._debt_figures(company, partners, today),
             "contacts": self._invoice_contacts(partners),
             "banks": company._debt_bank_accounts(),
         }

@@ -116,8 +116,8 @@ class DebtRecoveryFollowup(models.Model):
     # What every reminder (email and letter) shows: the link
     # ------------------------------------------------------------------
     @api.model
-    def _documents(self, requests, today=None, preview=False):
-        result = super()._documents(requests, today, preview)
+    def _documents(self, requests, today=None, preview=False, chased=None):
+        result = super()._documents(requests, today, preview, chased)
         followups = self.env["debt.recovery.followup"].union(
             *(values["followup"] for values in result.values())
         )
