@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
-from odoo.tools import consteq
+from odoo.tools import SQL, consteq
 
 from .debt_recovery_roles import check_collector
 
@@ -55,12 +55,32 @@ class DebtRecoveryFollowup(models.Model):
             self._write_state({"access_token": str(uuid.uuid4())})
         return self.access_token
 
+    def _portal_create_tokens(self):
+        """A token for each follow-up of the batch that has none, written in
+        one statement: each is distinct, and these are the follow-up's own
+        fields (no other field depends on them)."""
+        self.flush_recordset(["access_token"])
+        missing = self.filtered(lambda followup: not followup.access_token)
+        if not missing:
+            return
+        rows = SQL(", ").join(
+            SQL("(%s, %s)", followup.id, str(uuid.uuid4())) for followup in missing
+        )
+        self.env.cr.execute(
+            SQL(
+                "UPDATE debt_recovery_followup SET access_token = rows.token "
+                "FROM (VALUES %s) AS rows(id, token) "
+                "WHERE debt_recovery_followup.id = rows.id",
+                rows,
+            )
+        )
+        missing.invalidate_recordset(["access_token"])
+
     def _portal_links(self, today=None):
         """``{followup: absolute URL of its page}`` for a batch of reminders:
         each token created when missing, the link dated today."""
         today = today or fields.Date.context_today(self)
-        for followup in self:
-            followup._portal_ensure_token()
+        self._portal_create_tokens()
         undated = self.filtered(lambda f: f.portal_link_date != today)
         if undated:
             undated._write_state({"portal_link_date": today})
