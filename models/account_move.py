@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
 
 from .debt_recovery_roles import COLLECTOR_GROUP
 
@@ -91,36 +92,98 @@ class AccountMove(models.Model):
         "debt_interaction_ids.level_id.days_overdue", "debt_interaction_ids.event"
     )
     def _compute_debt_level(self):
-        for move in self:
-            reached = move.debt_interaction_ids.filtered(
-                lambda entry: entry.event == "level" and entry.level_id
+        """The highest level each invoice reached (the latest communication at
+        that level) and its courtesy reminder, from the log: one query for
+        the batch (a run moves thousands of invoices at once)."""
+        stored = self.filtered("id")
+        reached = stored._debt_levels_reached()
+        for move in self - stored:  # an invoice being created on a screen
+            move.debt_level_id = move.debt_level_date = False
+            move.debt_courtesy_date = False
+        Level = self.env["debt.recovery.level"]
+        for move in stored:
+            level_id, level_date, courtesy_date = reached.get(move.id, (False,) * 3)
+            move.debt_level_id = Level.browse(level_id)
+            move.debt_level_date = level_date
+            move.debt_courtesy_date = courtesy_date
+
+    def _debt_levels_reached(self):
+        """``{move id: (level id, date, courtesy date)}`` from the log: rule 8
+        (the level of the highest-ranked communication, its latest date) and
+        rule 9 (the first courtesy reminder, sent or tried and failed)."""
+        if not self:
+            return {}
+        self.env["debt.recovery.interaction"].flush_model(
+            ["event", "level_id", "date", "invoice_ids"]
+        )
+        self.env["debt.recovery.level"].flush_model(["days_overdue", "sequence"])
+        ranked = SQL(
+            "ORDER BY level.days_overdue DESC, level.sequence DESC, level.id DESC, "
+            "entry.date DESC"
+        )
+        reached = SQL("entry.event = 'level' AND entry.level_id IS NOT NULL")
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT rel.move_id,
+                       (ARRAY_AGG(entry.level_id %(ranked)s)
+                            FILTER (WHERE %(reached)s))[1],
+                       (ARRAY_AGG(entry.date::date %(ranked)s)
+                            FILTER (WHERE %(reached)s))[1],
+                       MIN(entry.date::date) FILTER (
+                           WHERE entry.event IN ('courtesy', 'failure')
+                             AND level.days_overdue < 0
+                       )
+                  FROM debt_recovery_interaction_account_move_rel rel
+                  JOIN debt_recovery_interaction entry ON entry.id = rel.interaction_id
+                  LEFT JOIN debt_recovery_level level ON level.id = entry.level_id
+                 WHERE rel.move_id = ANY(%(moves)s)
+                 GROUP BY rel.move_id
+                """,
+                ranked=ranked,
+                reached=reached,
+                moves=list(self.ids),
             )
-            top = max(
-                reached,
-                key=lambda entry: (entry.level_id._ladder_key(), entry.date),
-                default=None,
-            )
-            move.debt_level_id = top.level_id if top else False
-            move.debt_level_date = top.date.date() if top else False
-            # sent, or tried and failed: announced once either way
-            courtesy = move.debt_interaction_ids.filtered(
-                lambda entry: (
-                    entry.event in ("courtesy", "failure")
-                    and entry.level_id
-                    and entry.level_id._is_courtesy()
-                )
-            )
-            move.debt_courtesy_date = (
-                min(courtesy.mapped("date")).date() if courtesy else False
-            )
+        )
+        return {move_id: values for move_id, *values in self.env.cr.fetchall()}
 
     @api.depends(
         "debt_interaction_ids.dispute_state",
         "debt_interaction_ids.resolved_invoice_ids",
     )
     def _compute_debt_dispute(self):
+        disputed = self.filtered("id")._debt_disputed_ids()
         for move in self:
-            move.debt_disputed = bool(move._debt_open_dispute())
+            move.debt_disputed = (
+                move.id in disputed if move.id else bool(move._debt_open_dispute())
+            )
+
+    def _debt_disputed_ids(self):
+        """The ids of these invoices held by an open dispute that has not
+        resolved them: one query for the batch."""
+        if not self:
+            return set()
+        self.env["debt.recovery.interaction"].flush_model(
+            ["dispute_state", "invoice_ids", "resolved_invoice_ids"]
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT DISTINCT rel.move_id
+                  FROM debt_recovery_interaction_account_move_rel rel
+                  JOIN debt_recovery_interaction entry ON entry.id = rel.interaction_id
+                 WHERE rel.move_id = ANY(%(moves)s)
+                   AND entry.dispute_state = 'open'
+                   AND NOT EXISTS (
+                       SELECT 1 FROM debt_recovery_interaction_resolved_move_rel done
+                        WHERE done.interaction_id = entry.id
+                          AND done.move_id = rel.move_id
+                   )
+                """,
+                moves=list(self.ids),
+            )
+        )
+        return {move_id for (move_id,) in self.env.cr.fetchall()}
 
     @api.depends("debt_disputed", "debt_interaction_ids.dispute_reason")
     def _compute_debt_dispute_reason(self):
