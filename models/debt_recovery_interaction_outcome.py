@@ -25,6 +25,27 @@ class DebtRecoveryInteraction(models.Model):
         copy=False,
         help="Invoices of this dispute already resolved (back on the ladder).",
     )
+    # The invoices an open dispute holds off the ladder: only a dispute's
+    # entries fill it, so logging a reminder never recomputes its invoices.
+    held_invoice_ids = fields.Many2many(
+        "account.move",
+        relation="debt_recovery_interaction_held_move_rel",
+        column1="interaction_id",
+        column2="move_id",
+        string="Invoices Held",
+        compute="_compute_held_invoice_ids",
+        store=True,
+        help="Invoices of this open dispute not resolved yet (off the ladder).",
+    )
+
+    @api.depends("dispute_state", "invoice_ids", "resolved_invoice_ids")
+    def _compute_held_invoice_ids(self):
+        for interaction in self:
+            interaction.held_invoice_ids = (
+                interaction.invoice_ids - interaction.resolved_invoice_ids
+                if interaction.dispute_state == "open"
+                else False
+            )
 
     # ------------------------------------------------------------------
     # Validation

@@ -1,6 +1,7 @@
 from freezegun import freeze_time
 
 from odoo.tests import tagged
+from odoo.tools import format_amount
 
 from .common import DebtRecoveryCommon
 
@@ -37,6 +38,16 @@ class TestReminderBatch(DebtRecoveryCommon):
         )
         followups = self.customers(3)
         followups[1].partner_id.lang = "fr_FR"
+        # amounts with thousands and cents, and a credit, in both languages
+        for followup in followups[:2]:
+            self.invoice(1234567.891, self.days_ago(11), partner=followup.partner_id)
+            self._create_invoice_one_line(
+                price_unit=1999.5,
+                tax_ids=[],
+                partner_id=followup.partner_id.id,
+                move_type="out_refund",
+                post=True,
+            )
         level = self.levels[1]
         template = level.mail_template_id
         documents = followups._document_values(dict.fromkeys(followups, level))
@@ -52,6 +63,12 @@ class TestReminderBatch(DebtRecoveryCommon):
                 self.assertEqual(
                     str(batch[followup.id][name]).strip(), str(alone).strip(), name
                 )
+        currency = self.company.currency_id
+        for followup, lang in ((followups[0], "en_US"), (followups[1], "fr_FR")):
+            self.assertIn(
+                format_amount(self.env, 1234567.89, currency, lang),
+                batch[followup.id]["body_html"],
+            )
         self.assertIn("deuxième rappel", batch[followups[1].id]["subject"])
         self.assertIn("second reminder", batch[followups[0].id]["subject"])
 
@@ -110,3 +127,17 @@ class TestReminderBatch(DebtRecoveryCommon):
         self.run_daily()
         self.assertIn("cora@company.example.com", self.mails().email_cc)
         self.assertEqual(self.mails().recipient_ids, self.customer)
+
+    def test_each_customer_of_a_batch_gets_its_own_page_link(self):
+        self.set_levels_auto()
+        followups = self.customers(3, "Linked")
+        self.env["debt.recovery.run"]._evaluate(followups, TODAY)
+        self.env.invalidate_all()
+        tokens = followups.mapped("access_token")
+        self.assertEqual(len(set(tokens)), 3)
+        self.assertTrue(all(tokens))
+        for followup in followups:
+            self.assertIn(
+                f"/my/balance/{followup.id}?access_token={followup.access_token}",
+                self.mails(followup.partner_id).body_html,
+            )
