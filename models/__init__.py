@@ -1,5 +1,6 @@
 from . import debt_recovery_evidence_mixin
 from . import account_move
+from . import account_move_log
 from . import account_move_line
 from . import account_partial_reconcile
 from . import debt_recovery_level

@@ -1,35 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.fields import Domain
-from odoo.tools import SQL
 
 from .debt_recovery_roles import COLLECTOR_GROUP
-
-# What the log says of an invoice (rule 8: the communication of the highest
-# level, the latest at that level; rule 9: the first courtesy reminder, sent
-# or tried and failed), as aggregates over its entries (see _log_sql).
-_RANKED = (
-    "ORDER BY level.days_overdue DESC, level.sequence DESC, level.id DESC, "
-    "entry.date DESC"
-)
-_REACHED = "FILTER (WHERE entry.event = 'level' AND entry.level_id IS NOT NULL)"
-LEVEL_REACHED = f"(ARRAY_AGG(entry.level_id {_RANKED}) {_REACHED})[1]"
-LEVEL_DATE = f"(ARRAY_AGG(entry.date::date {_RANKED}) {_REACHED})[1]"
-COURTESY_DATE = (
-    "MIN(entry.date::date) FILTER (WHERE entry.event IN ('courtesy', 'failure') "
-    "AND level.days_overdue < 0)"
-)
-
-
-def _log_sql(*columns):
-    """``SELECT columns`` over the log entries of invoices (``rel.move_id``),
-    to be completed by a condition on ``rel.move_id``."""
-    return SQL(
-        "SELECT %s FROM debt_recovery_interaction_account_move_rel rel "
-        "JOIN debt_recovery_interaction entry ON entry.id = rel.interaction_id "
-        "LEFT JOIN debt_recovery_level level ON level.id = entry.level_id",
-        SQL(", ").join(columns),
-    )
 
 
 class AccountMove(models.Model):
@@ -43,52 +15,6 @@ class AccountMove(models.Model):
         string="Recovery Interactions",
         copy=False,
         readonly=True,
-        groups=COLLECTOR_GROUP,
-    )
-    # Rule 8: the interaction log is the invoice's memory of the levels it
-    # reached; read from it, never written by hand (nor through
-    # account.move.write and its accounting checks). Not stored on the
-    # invoice: a run would rewrite thousands of invoice rows (each with all
-    # the invoice's indexes) for what the log already says.
-    debt_level_id = fields.Many2one(
-        "debt.recovery.level",
-        string="Recovery Level Reached",
-        compute="_compute_debt_level",
-        search="_search_debt_level_id",
-        help="Highest follow-up level at which this invoice was included in a "
-        "communication to the customer.",
-        groups=COLLECTOR_GROUP,
-    )
-    debt_level_date = fields.Date(
-        string="Last Reminder",
-        compute="_compute_debt_level",
-        help="Date of the communication in which the invoice reached its level.",
-        groups=COLLECTOR_GROUP,
-    )
-    # Rule 9: the courtesy reminder announced the invoice once, before its
-    # due date; read from the log like the level.
-    debt_courtesy_date = fields.Date(
-        string="Courtesy Reminder",
-        compute="_compute_debt_level",
-        search="_search_debt_courtesy_date",
-        help="Date of the courtesy reminder sent before the due date.",
-        groups=COLLECTOR_GROUP,
-    )
-    # A dispute or a plan holds an invoice while it is open: derived from
-    # those records, never a flag written on the invoice.
-    # Not stored either: the disputes' own entries say which invoices they
-    # hold (their held_invoice_ids), so logging a reminder writes no invoice.
-    debt_disputed = fields.Boolean(
-        string="Disputed",
-        compute="_compute_debt_dispute",
-        search="_search_debt_disputed",
-        help="Disputed invoices leave the follow-up ladder until the dispute "
-        "is resolved.",
-        groups=COLLECTOR_GROUP,
-    )
-    debt_dispute_reason = fields.Text(
-        string="Dispute Reason",
-        compute="_compute_debt_dispute_reason",
         groups=COLLECTOR_GROUP,
     )
     debt_interaction_count = fields.Integer(
@@ -106,6 +32,8 @@ class AccountMove(models.Model):
         readonly=True,
         groups=COLLECTOR_GROUP,
     )
+    # A plan holds an invoice while it is active: derived from the plans,
+    # never a flag written on the invoice (disputes: account_move_log.py).
     debt_plan_id = fields.Many2one(
         "debt.recovery.plan",
         string="Payment Plan",
@@ -116,142 +44,6 @@ class AccountMove(models.Model):
         "while the plan runs.",
         groups=COLLECTOR_GROUP,
     )
-
-    @api.depends(
-        "debt_interaction_ids.level_id.days_overdue", "debt_interaction_ids.event"
-    )
-    def _compute_debt_level(self):
-        """The highest level each invoice reached (the latest communication at
-        that level) and its courtesy reminder, from the log: one query for
-        the invoices shown."""
-        stored = self.filtered("id")
-        reached = stored._debt_levels_reached()
-        Level = self.env["debt.recovery.level"]
-        for move in self:
-            level_id, level_date, courtesy_date = reached.get(move.id, (False,) * 3)
-            move.debt_level_id = Level.browse(level_id)
-            move.debt_level_date = level_date
-            move.debt_courtesy_date = courtesy_date
-
-    def _debt_levels_reached(self):
-        """``{move id: (level id, date, courtesy date)}`` from the log."""
-        if not self:
-            return {}
-        self._debt_flush_log()
-        self.env.cr.execute(
-            SQL(
-                "%s WHERE rel.move_id = ANY(%s) GROUP BY rel.move_id",
-                _log_sql(
-                    SQL("rel.move_id"),
-                    SQL(LEVEL_REACHED),
-                    SQL(LEVEL_DATE),
-                    SQL(COURTESY_DATE),
-                ),
-                list(self.ids),
-            )
-        )
-        return {move_id: values for move_id, *values in self.env.cr.fetchall()}
-
-    def _debt_flush_log(self):
-        self.env["debt.recovery.interaction"].flush_model(
-            ["event", "level_id", "date", "invoice_ids"]
-        )
-        self.env["debt.recovery.level"].flush_model(["days_overdue", "sequence"])
-
-    @api.model
-    def _debt_log_of(self, alias, expression):
-        """``expression`` (see LEVEL_REACHED) for the invoice of ``alias``."""
-        return SQL(
-            "(%s WHERE rel.move_id = %s)",
-            _log_sql(SQL(expression)),
-            SQL.identifier(alias, "id"),
-        )
-
-    def _field_to_sql(self, alias, field_expr, query=None):
-        # what the log says of the invoice, for filters, grouping and exports
-        if field_expr == "debt_level_id":
-            self._debt_flush_log()
-            return self._debt_log_of(alias, LEVEL_REACHED)
-        if field_expr == "debt_disputed":
-            return self._debt_held_sql(alias)
-        return super()._field_to_sql(alias, field_expr, query)
-
-    def _search_debt_level_id(self, operator, value):
-        if operator not in ("in", "not in"):
-            return NotImplemented
-        self._debt_flush_log()
-        ids = tuple(level for level in value if level)
-
-        def to_sql(model, alias, query):
-            reached = model._debt_log_of(alias, LEVEL_REACHED)
-            conditions = [SQL("%s IN %s", reached, ids)] if ids else []
-            if False in value:
-                conditions.append(SQL("%s IS NULL", reached))
-            matches = SQL(
-                "COALESCE(%s, FALSE)", SQL(" OR ").join(conditions or [SQL("FALSE")])
-            )
-            return matches if operator == "in" else SQL("NOT %s", matches)
-
-        return Domain.custom(to_sql=to_sql)
-
-    def _search_debt_courtesy_date(self, operator, value):
-        """Whether a courtesy reminder announced the invoice (``= False``)."""
-        if operator not in ("in", "not in") or list(value) != [False]:
-            return NotImplemented
-        self._debt_flush_log()
-
-        def to_sql(model, alias, query):
-            announced = model._debt_log_of(alias, COURTESY_DATE)
-            if operator == "in":
-                return SQL("%s IS NULL", announced)
-            return SQL("%s IS NOT NULL", announced)
-
-        return Domain.custom(to_sql=to_sql)
-
-    @api.depends("debt_interaction_ids.held_invoice_ids")
-    def _compute_debt_dispute(self):
-        for move in self:
-            move.debt_disputed = bool(move._debt_open_dispute())
-
-    @api.depends(
-        "debt_interaction_ids.held_invoice_ids", "debt_interaction_ids.dispute_reason"
-    )
-    def _compute_debt_dispute_reason(self):
-        for move in self:
-            move.debt_dispute_reason = move._debt_open_dispute().dispute_reason
-
-    def _debt_open_dispute(self):
-        """The open dispute that holds this invoice, if any."""
-        self.ensure_one()
-        return self.debt_interaction_ids.filtered(
-            lambda entry: self in entry.held_invoice_ids
-        )[:1]
-
-    @api.model
-    def _debt_held_sql(self, alias):
-        """Whether an open dispute holds the invoice of ``alias``."""
-        self.env["debt.recovery.interaction"].flush_model(["held_invoice_ids"])
-        return SQL(
-            "EXISTS (SELECT 1 FROM debt_recovery_interaction_held_move_rel held "
-            "WHERE held.move_id = %s)",
-            SQL.identifier(alias, "id"),
-        )
-
-    def _search_debt_disputed(self, operator, value):
-        if operator not in ("in", "not in"):
-            return NotImplemented
-        wanted = {bool(item) for item in value}
-        if operator == "not in":
-            wanted = {True, False} - wanted
-        if len(wanted) != 1:
-            return Domain.TRUE if wanted else Domain.FALSE
-        held = True in wanted
-
-        def to_sql(model, alias, query):
-            sql = model._debt_held_sql(alias)
-            return sql if held else SQL("NOT %s", sql)
-
-        return Domain.custom(to_sql=to_sql)
 
     @api.depends("debt_plan_ids.state")
     def _compute_debt_plan_id(self):

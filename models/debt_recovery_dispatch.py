@@ -186,7 +186,8 @@ class DebtRecoveryDispatch(models.AbstractModel):
         for record in records:
             vals = values[record.id]
             body = vals.get("body_html")
-            if reminder_body.is_plain(body):
+            given = {**(email_values or {}), **(record_values or {}).get(record.id, {})}
+            if "body" not in given and reminder_body.is_plain(body):
                 plain[record.id] = body
             mail_vals = {
                 "subject": vals.get("subject"),

@@ -70,7 +70,8 @@ class DebtRecoveryFollowup(models.Model):
             SQL(
                 "UPDATE debt_recovery_followup SET access_token = rows.token "
                 "FROM (VALUES %s) AS rows(id, token) "
-                "WHERE debt_recovery_followup.id = rows.id",
+                "WHERE debt_recovery_followup.id = rows.id "
+                "AND debt_recovery_followup.access_token IS NULL",
                 rows,
             )
         )

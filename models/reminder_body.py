@@ -5,18 +5,18 @@ when it was saved), the addon's own QWeb views and the customer's figures,
 escaped by QWeb. Creating its ``mail.message`` sanitizes that body again,
 element by element: about 4 ms per reminder, most of a daily run's time.
 
-A body made only of the tags and attributes below and of the style
-properties the sanitizer keeps, with no comment, no script, no URL in a
-style and no character reference other than QWeb's own quotes, holds
-nothing that sanitizing would remove: it is stored as rendered. Any other
-body (a template someone edited with other markup, say) is sanitized by the
-ORM as usual.
+A body made only of the tags, attributes and style properties below, whose
+links are web, mail or phone addresses, with no comment, no script, no
+control character inside a tag and no character reference other than the
+ones QWeb writes, holds nothing the message's sanitizer would remove: it is
+stored as rendered. Any other body (a template someone edited with other
+markup, a link built from a record's value that is not a web address...) is
+sanitized by the ORM as usual.
 """
 
 import re
 
 from odoo.tools import SQL
-from odoo.tools.mail import _Cleaner
 
 PLAIN_TAGS = frozenset(
     (
@@ -30,37 +30,60 @@ PLAIN_ATTRIBUTES = frozenset(
         "rowspan src style title valign width"
     ).split()
 )
+# style properties the message's sanitizer keeps (a subset of its list)
+PLAIN_STYLES = frozenset(
+    (
+        "background-color border border-bottom border-collapse border-color "
+        "border-radius border-spacing border-style "
+        "border-top border-width color display font-family font-size "
+        "font-style font-weight height line-height margin margin-bottom "
+        "margin-left margin-right margin-top max-width min-width padding "
+        "padding-bottom padding-left padding-right padding-top text-align "
+        "text-decoration vertical-align white-space width"
+    ).split()
+)
+# where a link or an image may point
+PLAIN_URL = re.compile(r"(https?://|mailto:|tel:|/(?!/)|#)", re.IGNORECASE)
 # a tag whose attributes are all double-quoted, as QWeb writes them
 _TAG = re.compile(r'<(/?)([a-zA-Z][a-zA-Z0-9]*)((?:\s+[a-zA-Z-]+="[^"<>]*")*)\s*/?>')
 _ATTRIBUTE = re.compile(r'([a-zA-Z-]+)="([^"]*)"')
-_UNSAFE = ("<!", "<?", "script", "data:", "expression(", "@import", "url(")
-# the style properties the message's sanitizer keeps
-STYLE_PROPERTIES = frozenset(_Cleaner._style_whitelist)
+_REFERENCE = re.compile(r"&(#?\w+);")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_UNSAFE = ("<!", "<?", "script", "data:", "expression(", "@import", "url(", "\\")
+# the character references QWeb and the templates write
+_REFERENCES = frozenset(("amp", "lt", "gt", "quot", "nbsp", "#34", "#39"))
 
 
 def is_plain(body):
-    """True when sanitizing ``body`` would leave it as it is (see above)."""
+    """True when ``body`` holds nothing the message's sanitizer would remove
+    (see above)."""
     lowered = str(body or "").lower()
     if not lowered or any(text in lowered for text in _UNSAFE):
         return False
-    # QWeb escapes quotes as &#34; and &#39;: no other character reference
-    if lowered.count("&#") != lowered.count("&#34;") + lowered.count("&#39;"):
+    if not set(_REFERENCE.findall(lowered)) <= _REFERENCES:
         return False
-    tags = _TAG.findall(body)
-    if body.count("<") != len(tags):  # a tag of another shape
+    tags = _TAG.findall(lowered)
+    if lowered.count("<") != len(tags):  # a tag of another shape
         return False
-    if not {name.lower() for _end, name, _attributes in tags} <= PLAIN_TAGS:
+    if not {name for _end, name, _attributes in tags} <= PLAIN_TAGS:
         return False
     attributes = _ATTRIBUTE.findall("".join(attrs for _end, _name, attrs in tags))
-    if not {name.lower() for name, _value in attributes} <= PLAIN_ATTRIBUTES:
+    if not {name for name, _value in attributes} <= PLAIN_ATTRIBUTES:
         return False
-    styles = {value for name, value in attributes if name.lower() == "style"}
+    values = "".join(value for _name, value in attributes)
+    if _CONTROL.search(values):
+        return False
+    if any(
+        not PLAIN_URL.match(value)
+        for name, value in attributes
+        if name in ("href", "src")
+    ):
+        return False
+    styles = {value for name, value in attributes if name == "style"}
     properties = {
-        part.partition(":")[0].strip().lower()
-        for style in styles
-        for part in style.split(";")
+        part.partition(":")[0].strip() for style in styles for part in style.split(";")
     }
-    return properties - {""} <= STYLE_PROPERTIES
+    return properties - {""} <= PLAIN_STYLES
 
 
 def store(env, bodies):
@@ -78,5 +101,6 @@ def store(env, bodies):
             rows,
         )
     )
-    env["mail.message"].invalidate_model(["body"])
-    env["mail.mail"].invalidate_model(["body"])
+    # the body and what is computed from it (preview, links)
+    env["mail.message"].invalidate_model()
+    env["mail.mail"].invalidate_model()

@@ -1,6 +1,7 @@
 from freezegun import freeze_time
 
 from odoo.tests import tagged
+from odoo.tools.mail import _Cleaner
 
 from odoo.addons.account_debt_recovery.models import reminder_body
 
@@ -63,6 +64,19 @@ class TestReminderBody(DebtRecoveryCommon):
         self.assertIn("Pay now", mail.mail_message_id.body)
         self.assertIn("Bad Payer", mail.mail_message_id.body)
 
+    def test_a_link_built_from_a_record_is_sanitized(self):
+        """A manager's template that links to a value of the customer: a value
+        that is no web address never reaches the chatter as a link."""
+        self.levels[
+            0
+        ].mail_template_id.body_html = (
+            '<div><a t-att-href="object.partner_id.ref">Your account</a></div>'
+        )
+        self.customer.ref = "javas\tcript:alert(document.domain)"
+        body = self.reminder().mail_message_id.body
+        self.assertIn("Your account", body)
+        self.assertNotIn("alert", body)
+
     def test_only_plain_markup_skips_the_sanitizer(self):
         plain = (
             '<div style="font-size: 13px;"><p>Dear O&#39;Brien,<br/>1 &lt; 2</p>'
@@ -71,6 +85,8 @@ class TestReminderBody(DebtRecoveryCommon):
             '<a href="https://example.com/my/balance/1?access_token=abc">Pay</a></div>'
         )
         self.assertTrue(reminder_body.is_plain(plain))
+        # only what the message's own sanitizer keeps
+        self.assertLessEqual(reminder_body.PLAIN_STYLES, set(_Cleaner._style_whitelist))
         for body in (
             "",
             '<p onclick="x">a</p>',
@@ -86,5 +102,14 @@ class TestReminderBody(DebtRecoveryCommon):
             "<img src=x onerror=alert(1)>",
             "<svg/onload=alert(1)>",
             '<form action="https://x.example"><input name="a"/></form>',
+            # what browsers read as a script link, though "script" is split
+            '<a href="javas\tcript:alert(1)">a</a>',
+            '<a href="javas\ncript:alert(1)">a</a>',
+            '<a href="javas&Tab;cript:alert(1)">a</a>',
+            '<a href=" javascript:alert(1)">a</a>',
+            '<a href="vbscript:alert(1)">a</a>',
+            '<a href="//x.example/">a</a>',
+            '<img src="x"/>',
+            '<p style="background-image: \\75 rl(https://x.example/t.png)">a</p>',
         ):
             self.assertFalse(reminder_body.is_plain(body), body)

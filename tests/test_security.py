@@ -150,9 +150,25 @@ class TestSecurity(DebtRecoveryCommon):
             billing_env["debt.recovery.interaction"].search(
                 [("partner_id", "=", self.customer.id)]
             )
+        # what the log says of an invoice is the collectors' too
+        Move = billing_env["account.move"]
+        for domain in (
+            [("debt_disputed", "=", True)],
+            [("debt_level_id", "!=", False)],
+            [("debt_courtesy_date", "=", False)],
+        ):
+            with self.subTest(domain=domain), self.assertRaises(AccessError):
+                Move.search_count(domain)
+        for groupby in ("debt_disputed", "debt_level_id"):
+            with self.subTest(groupby=groupby), self.assertRaises(AccessError):
+                Move.formatted_read_group([], [groupby], ["__count"])
         # ... unless given the role
         self.billing.group_ids |= self.env.ref(USER)
         self.assertIn(root.id, Menu.with_user(self.billing)._visible_menu_ids())
+        self.env.invalidate_all()
+        self.assertFalse(
+            billing_env["account.move"].search_count([("debt_disputed", "=", True)])
+        )
 
     def test_contact_editors_cannot_change_the_follow_up(self):
         """Neither a billing user nor a collector who may edit contacts changes
