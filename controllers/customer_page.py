@@ -229,8 +229,9 @@ class DebtRecoveryCustomerPage(PortalAccount):
                 for move in items.move_id
                 if move.move_type == "out_invoice"
             },
-            "payable": followup._portal_payable_invoices(),
-            "open_invoices": followup._portal_open_invoices(),
+            # the open items read once for the page
+            "payable": followup._portal_payable_invoices(items),
+            "open_invoices": followup._portal_open_invoices(items),
             "limits": followup._portal_limits(),
             "promise_refusal": followup._portal_promise_refusal(),
             "reasons": request.env["debt.recovery.dispute.reason"]._for_company(

@@ -44,9 +44,11 @@ class DebtRecoveryFollowup(models.Model):
             order="date_maturity, id",
         )
 
-    def _portal_open_invoices(self):
-        """The customer's invoices the page offers to pay or dispute."""
-        return self._portal_open_items().move_id.filtered(
+    def _portal_open_invoices(self, items=None):
+        """The customer's invoices the page offers to pay or dispute
+        (``items``: the open items, when already read)."""
+        items = self._portal_open_items() if items is None else items
+        return items.move_id.filtered(
             lambda move: move.move_type == "out_invoice" and move.state == "posted"
         )
 
@@ -175,9 +177,9 @@ class DebtRecoveryFollowup(models.Model):
     # ------------------------------------------------------------------
     # Pay now
     # ------------------------------------------------------------------
-    def _portal_payable_invoices(self):
+    def _portal_payable_invoices(self, items=None):
         """The invoices the customer can pay online now."""
-        return self._portal_open_invoices().filtered(
+        return self._portal_open_invoices(items).filtered(
             lambda move: move._has_to_be_paid()
         )
 
