@@ -146,41 +146,35 @@ class AccountMove(models.Model):
         return super()._field_to_sql(alias, field_expr, query)
 
     def _search_debt_level_id(self, operator, value):
-        """Invoices at one of the levels ``value`` (``False``: none reached)."""
+        """Invoices at one of the levels ``value`` (``False``: none reached);
+        each condition an EXISTS on the invoice's own entries (the rel's
+        index), never a NOT IN over the whole log."""
         self._check_field_access(self._fields["debt_level_id"], "read")
         if operator in ("any", "not any"):
             levels = self.env["debt.recovery.level"].with_context(active_test=False)
+            if not isinstance(value, (list, tuple, Domain)):  # a subquery
+                value = [("id", "in", value)]
             value = levels.search(value).ids
             operator = "in" if operator == "any" else "not in"
         if operator not in ("in", "not in"):
             return NotImplemented
         ids = tuple(level for level in value if level)
-        reached = self._log_query(SQL("rel.move_id"))
-        parts = []
-        if ids:
-            parts.append(
-                SQL(
-                    "%s WHERE entry.event = 'level' GROUP BY rel.move_id "
-                    "HAVING %s IN %s",
-                    reached,
-                    LEVEL_REACHED,
-                    ids,
-                )
-            )
         none_reached = False in value
 
         def to_sql(model, alias, query):
-            own = SQL.identifier(alias, "id")
-            conditions = [SQL("%s IN (%s)", own, part) for part in parts]
-            if none_reached:
+            entries = SQL(
+                "%s WHERE rel.move_id = %s AND entry.event = 'level' "
+                "AND entry.level_id IS NOT NULL",
+                model._log_query(SQL("1")),
+                SQL.identifier(alias, "id"),
+            )
+            conditions = []
+            if ids:
                 conditions.append(
-                    SQL(
-                        "%s NOT IN (%s WHERE entry.event = 'level' "
-                        "AND entry.level_id IS NOT NULL)",
-                        own,
-                        reached,
-                    )
+                    SQL("EXISTS (%s HAVING %s IN %s)", entries, LEVEL_REACHED, ids)
                 )
+            if none_reached:
+                conditions.append(SQL("NOT EXISTS (%s)", entries))
             matches = SQL("(%s)", SQL(" OR ").join(conditions or [SQL("FALSE")]))
             return matches if operator == "in" else SQL("NOT %s", matches)
 
@@ -191,15 +185,16 @@ class AccountMove(models.Model):
         self._check_field_access(self._fields["debt_courtesy_date"], "read")
         if operator not in ("in", "not in") or list(value) != [False]:
             return NotImplemented
-        announced = SQL(
-            "%s WHERE entry.event IN ('courtesy', 'failure') "
-            "AND level.days_overdue < 0",
-            self._log_query(SQL("rel.move_id")),
-        )
 
         def to_sql(model, alias, query):
-            test = SQL("NOT IN") if operator == "in" else SQL("IN")
-            return SQL("%s %s (%s)", SQL.identifier(alias, "id"), test, announced)
+            announced = SQL(
+                "EXISTS (%s WHERE rel.move_id = %s "
+                "AND entry.event IN ('courtesy', 'failure') "
+                "AND level.days_overdue < 0)",
+                model._log_query(SQL("1")),
+                SQL.identifier(alias, "id"),
+            )
+            return SQL("NOT %s", announced) if operator == "in" else announced
 
         return Domain.custom(to_sql=to_sql)
 

@@ -45,29 +45,37 @@ PLAIN_STYLES = frozenset(
 # where a link or an image may point
 PLAIN_URL = re.compile(r"(https?://|mailto:|tel:|/(?!/)|#)", re.IGNORECASE)
 # a tag whose attributes are all double-quoted, as QWeb writes them
-_TAG = re.compile(r'<(/?)([a-zA-Z][a-zA-Z0-9]*)((?:\s+[a-zA-Z-]+="[^"<>]*")*)\s*/?>')
+_TAG = re.compile(
+    r'<(/?)([a-zA-Z][a-zA-Z0-9]*)((?:[ \t\n\f\r]+[a-zA-Z-]+="[^"<>]*")*)[ \t\n\f\r]*/?>'
+)
 _ATTRIBUTE = re.compile(r'([a-zA-Z-]+)="([^"]*)"')
-_REFERENCE = re.compile(r"&(#?\w+);")
+# the character references QWeb and the templates write (no other "&")
+_REFERENCES = re.compile(r"&(?:amp|lt|gt|quot|nbsp|#34|#39);")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _UNSAFE = ("<!", "<?", "script", "data:", "expression(", "@import", "url(", "\\")
-# the character references QWeb and the templates write
-_REFERENCES = frozenset(("amp", "lt", "gt", "quot", "nbsp", "#34", "#39"))
 
 
 def is_plain(body):
     """True when ``body`` holds nothing the message's sanitizer would remove
     (see above)."""
-    lowered = str(body or "").lower()
+    body = str(body or "")
+    lowered = body.lower()
     if not lowered or any(text in lowered for text in _UNSAFE):
         return False
-    if not set(_REFERENCE.findall(lowered)) <= _REFERENCES:
+    if "&" in _REFERENCES.sub("", lowered):
         return False
-    tags = _TAG.findall(lowered)
-    if lowered.count("<") != len(tags):  # a tag of another shape
+    # tags and attribute names in ASCII, as HTML reads them
+    tags = _TAG.findall(body)
+    if body.count("<") != len(tags):  # a tag of another shape
         return False
-    if not {name for _end, name, _attributes in tags} <= PLAIN_TAGS:
+    if not {name.lower() for _end, name, _attributes in tags} <= PLAIN_TAGS:
         return False
-    attributes = _ATTRIBUTE.findall("".join(attrs for _end, _name, attrs in tags))
+    attributes = [
+        (name.lower(), value.lower())
+        for name, value in _ATTRIBUTE.findall(
+            "".join(attrs for _end, _name, attrs in tags)
+        )
+    ]
     if not {name for name, _value in attributes} <= PLAIN_ATTRIBUTES:
         return False
     values = "".join(value for _name, value in attributes)
