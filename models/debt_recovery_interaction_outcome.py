@@ -115,6 +115,14 @@ class DebtRecoveryInteraction(models.Model):
     # Corrections by a manager
     # ------------------------------------------------------------------
     def write(self, vals):
+        if "held_invoice_ids" in vals:
+            # derived from the dispute and its resolutions, by nobody's hand
+            raise UserError(
+                self.env._(
+                    "The invoices a dispute holds follow from the dispute and its "
+                    "resolutions: open, resolve or correct the dispute instead."
+                )
+            )
         if vals.get("partner_id") or vals.get("company_id"):
             self._debt_move_to_followup(vals)
         self._debt_correct_outcome(vals)

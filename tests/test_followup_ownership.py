@@ -100,6 +100,23 @@ class TestFollowupOwnership(DebtRecoveryCommon):
                     self.assertRaises(AccessError),
                 ):
                     invoice.with_user(user).write(values)
+        # nor by saying a logged call holds it, whoever writes, manager too
+        call = self.env["debt.recovery.interaction"].create(
+            {
+                "partner_id": self.customer.id,
+                "channel": "phone",
+                "direction": "outbound",
+                "outcome": "no_answer",
+                "summary": "Called",
+                "invoice_ids": self.link(invoice),
+            }
+        )
+        for user in (self.collector, self.env.user):
+            with (
+                self.subTest(user=user.login, field="held_invoice_ids"),
+                self.assertRaises(UserError),
+            ):
+                call.with_user(user).write({"held_invoice_ids": self.link(invoice)})
         self.assertFalse(invoice.debt_disputed)
         self.assertFalse(invoice.debt_plan_id)
         # what the records say: an open dispute, an active plan
