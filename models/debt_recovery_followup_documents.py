@@ -94,7 +94,6 @@ class DebtRecoveryFollowup(models.Model):
                     0.0,
                 )
             lines = lines.with_context(lang=lang)
-            days_overdue = {line: line._debt_days_overdue(today) for line in lines}
             contacts = data["contacts"].get(partner, partner)
             people = contacts.filtered(lambda contact: not contact.is_company)
             addressee = people[:1].with_context(lang=lang)
@@ -115,19 +114,9 @@ class DebtRecoveryFollowup(models.Model):
                 "lang": lang,
                 "date": today,
                 "lines": lines,
-                "days_overdue": days_overdue,
-                "rows": [
-                    {
-                        "invoice": line.move_id.name,
-                        "due_date": line.date_maturity,
-                        "days_overdue": days_overdue[line],
-                        "reference": line.move_id.payment_reference
-                        or line.move_id.name,
-                        "amount": line.amount_residual_currency,
-                        "currency": line.currency_id,
-                    }
-                    for line in lines
-                ],
+                "days_overdue": {
+                    line: line._debt_days_overdue(today) for line in lines
+                },
                 "totals": lines._debt_totals_by_currency(),
                 "credits": credits,
                 "credit_totals": credits._debt_totals_by_currency(),
