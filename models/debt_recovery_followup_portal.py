@@ -48,11 +48,10 @@ class DebtRecoveryFollowup(models.Model):
     # The token
     # ------------------------------------------------------------------
     def _portal_ensure_token(self):
-        """The token, created when missing, through the follow-up's own
-        writer (``write`` from outside is refused)."""
+        """The token, created when missing by the follow-up's own writer
+        (``write`` from outside is refused)."""
         self.ensure_one()
-        if not self.access_token:
-            self._write_state({"access_token": str(uuid.uuid4())})
+        self._portal_create_tokens()
         return self.access_token
 
     def _portal_create_tokens(self):
