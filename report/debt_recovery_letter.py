@@ -3,6 +3,7 @@ from odoo.exceptions import UserError
 from odoo.tools.safe_eval import safe_eval, time
 
 from ..models.debt_recovery_roles import check_collector
+from .letter_qr import qr_data_uri
 
 LETTER_REPORT = "account_debt_recovery.action_report_debt_recovery_letter"
 LEVEL_LETTER_REPORT = "account_debt_recovery.action_report_debt_recovery_level_letter"
@@ -62,6 +63,8 @@ class ReportDebtRecoveryLetter(models.AbstractModel):
                 addressee=addressee,
                 salutation=(addressee or partner)._debt_salutation(),
                 reference=self._debt_reference(doc),
+                portal_qr=values.get("portal_url")
+                and qr_data_uri(values["portal_url"]),
             )
         return letters
 
