@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 import lxml.html
 from lxml import etree
 
-from odoo import models
+from odoo import SUPERUSER_ID, models
 from odoo.exceptions import UserError
 from odoo.tools import config
 
@@ -32,8 +32,11 @@ PAPERFORMATS_KEY = "account_debt_recovery.paperformats"
 # for: a delay adds time and nothing else (100 ms cost 2.3 s for 100 letters
 # that printed the same).
 DEFAULT_PRINT_DELAY = 0
-# The stylesheets a batch may inline: the asset bundles the server stores.
+# The stylesheets a batch may inline: the asset bundles the server stores,
+# and the report bundles, generated when the server has not yet been asked
+# for them.
 ASSETS_PREFIX = "/web/assets/"
+REPORT_BUNDLES = {"web.report_assets_common", "web.report_assets_pdf"}
 
 
 def _share_layouts(html, node_id, variable):
@@ -168,6 +171,7 @@ class IrActionsReport(models.Model):
                     ("public", "=", True),
                     ("res_model", "=", "ir.ui.view"),
                     ("res_id", "=", 0),
+                    ("create_uid", "=", SUPERUSER_ID),
                 ],
                 ["raw"],
                 limit=1,
@@ -179,14 +183,14 @@ class IrActionsReport(models.Model):
         return sheets
 
     def _debt_generate_stylesheet(self, address):
-        """The stylesheet bundle at ``address``, generated; nothing when the
-        address names no current stylesheet bundle."""
+        """The report stylesheet bundle at ``address``, generated; nothing
+        when the address names no current report stylesheet bundle."""
         version, _slash, filename = address[len(ASSETS_PREFIX) :].partition("/")
         try:
             name, rtl, kind, autoprefix = self.env["ir.asset"]._parse_bundle_name(
                 filename, False
             )
-            if kind != "css":
+            if kind != "css" or name not in REPORT_BUNDLES:
                 return None
             bundle = self.env["ir.qweb"]._get_asset_bundle(
                 name, css=True, js=False, rtl=rtl, autoprefix=autoprefix

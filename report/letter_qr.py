@@ -15,12 +15,16 @@ from PIL import Image
 # each module of the code as a square of this many pixels: sharp when the
 # 30 mm square of the letter is printed
 MODULE_PIXELS = 8
+# the light margin around the code that readers need (modules, as the
+# QR code specification asks)
+QUIET_MODULES = 4
 
 
 def qr_data_uri(value):
-    """A PNG QR code of ``value`` (no quiet zone, as the letter draws its
-    own margin), as a ``data:`` URI."""
-    code = qrcode.QRCode(border=0, error_correction=qrcode.constants.ERROR_CORRECT_L)
+    """A PNG QR code of ``value`` with its quiet zone, as a ``data:`` URI."""
+    code = qrcode.QRCode(
+        border=QUIET_MODULES, error_correction=qrcode.constants.ERROR_CORRECT_L
+    )
     code.add_data(value)
     code.make(fit=True)
     matrix = code.get_matrix()

@@ -10,10 +10,13 @@ elements.
 A selector is dropped only when a class or id it requires is carried by no
 element of the documents: it cannot match (the letterhead's script changes
 text and picks children, it never adds a class). Whatever cannot be decided
-is kept: selectors with an escaped name, the arguments of ``:not()``,
-``:is()``, ``:where()`` and ``:has()``, attribute selectors, every at-rule
-but ``@media`` and ``@supports`` (whose rules are filtered the same way), and
-a font face whose family is named anywhere in the rules kept.
+is kept: selectors with an escaped or non-ASCII name, a namespace or an ``of``
+clause, the arguments of ``:not()``, ``:is()``, ``:where()`` and ``:has()``,
+attribute selectors, every at-rule but ``@media`` and ``@supports`` (whose
+rules are filtered the same way; ``@layer`` and ``@container`` are kept
+whole), and a font face whose family is named by a rule kept or by the
+documents. Class and id attributes are read quoted, as QWeb and lxml write
+them.
 """
 
 import functools
@@ -27,16 +30,22 @@ ATTRIBUTE_RE = re.compile(r"\[[^\]]*\]")
 SELECTOR_LIST_RE = re.compile(r":(?:not|is|where|has|matches|-\w+-any)\(", re.I)
 FAMILY_RE = re.compile(r"font-family\s*:\s*([^;}]*)", re.I)
 GROUPING_AT_RULES = ("@media", "@supports")
+COMMENT_RE = re.compile(r"/\*.*?(?:\*/|$)", re.S)
+# a selector whose names this module does not read: kept
+UNDECIDABLE_RE = re.compile(r"[\\|]|[^\x00-\x7f]|\bof\s")
 
 # the class and id attributes of an HTML document
 CLASS_ATTR_RE = re.compile(r"""\sclass\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
 ID_ATTR_RE = re.compile(r"""\sid\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
 # stylesheet links of an HTML document
 LINK_RE = re.compile(r"<link\b[^>]*>", re.I)
+MEDIA_RE = re.compile(r"""\smedia\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
 HREF_RE = re.compile(r"""\shref\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
 STYLESHEET_RE = re.compile(r"""\srel\s*=\s*["']?stylesheet\b""", re.I)
 # an address a stylesheet gives relative to its own (read otherwise inline)
-RELATIVE_URL_RE = re.compile(r"""url\((?!\s*["']?(?:/|[a-z][a-z0-9+.-]*:|#))""", re.I)
+RELATIVE_URL_RE = re.compile(
+    r"""(?:url\(|@import\s+)(?!\s*["']?(?:/|[a-z][a-z0-9+.-]*:|#|url\())""", re.I
+)
 
 
 def _skip_string(text, index):
@@ -62,8 +71,6 @@ def _statements(css):
         if css.startswith("/*", index):
             end = css.find("*/", index + 2)
             index = length if end < 0 else end + 2
-            if depth == 0:
-                start = index
             continue
         if char == "{":
             if depth == 0:
@@ -72,19 +79,24 @@ def _statements(css):
         elif char == "}":
             depth -= 1
             if depth == 0:
-                prelude = css[start:block_start].strip()
+                prelude = _uncommented(css[start:block_start])
                 statements.append((prelude, css[block_start + 1 : index]))
                 start = index + 1
             elif depth < 0:  # unbalanced: the rest is kept as it is
                 statements.append((css[start:].strip(), None))
                 return statements
         elif char == ";" and depth == 0:
-            statements.append((css[start : index + 1].strip(), None))
+            statements.append((_uncommented(css[start : index + 1]), None))
             start = index + 1
         index += 1
-    if css[start:].strip():
-        statements.append((css[start:].strip(), None))
+    if _uncommented(css[start:]):
+        statements.append((_uncommented(css[start:]), None))
     return statements
+
+
+def _uncommented(prelude):
+    """A prelude without its comments (a comment reads as a space)."""
+    return COMMENT_RE.sub(" ", prelude).strip()
 
 
 def _selectors(prelude):
@@ -111,7 +123,7 @@ def _selectors(prelude):
 def _required(selector):
     """The (classes, ids) an element set must carry for ``selector`` to
     match one of them; None when this cannot be told."""
-    if "\\" in selector:
+    if UNDECIDABLE_RE.search(selector):
         return None
     selector = ATTRIBUTE_RE.sub("", selector)
     while found := SELECTOR_LIST_RE.search(selector):
@@ -218,7 +230,8 @@ def purged_stylesheet(css, documents):
     """The rules of ``css`` that may apply to an element of ``documents``."""
     classes, ids = used_names(documents)
     kept = _matching(parsed_stylesheet(css), classes, ids)
-    return _text(kept, _plain(kept).lower())
+    # a family may be named by a rule kept or by an element's own style
+    return _text(kept, (_plain(kept) + "".join(documents)).lower())
 
 
 def inlinable(css):
@@ -247,6 +260,9 @@ def inline_stylesheets(html, styles):
         if not STYLESHEET_RE.search(link) or address not in styles:
             return link
         # "</" cannot end the element early: in CSS, "<\/" reads the same
-        return "<style>{}</style>".format(styles[address].replace("</", "<\\/"))
+        media = MEDIA_RE.search(link)
+        media = f' media="{media.group(1) or media.group(2)}"' if media else ""
+        text = styles[address].replace("</", "<\\/")
+        return f"<style{media}>{text}</style>"
 
     return LINK_RE.sub(inline, html)

@@ -16,7 +16,7 @@ from odoo.tests import HttpCase, tagged
 from odoo.addons.base.models import ir_actions_report
 
 from ..report import ir_actions_report as letter_print
-from ..report.letter_qr import MODULE_PIXELS
+from ..report.letter_qr import MODULE_PIXELS, QUIET_MODULES
 from .letter_common import LETTER_REPORT, LetterCommon
 
 QR_RE = re.compile(
@@ -88,6 +88,7 @@ class TestLetterPrint(LetterCommon):
             whole_pdf, whole = self.print_letters()
         inline_pdf, inline = self.print_letters()
 
+        self.assertEqual(len(whole), 4, "header, footer and two letters")
         self.assertTrue(all(len(html) > 400_000 for html in whole))
         for html in inline:
             self.assertNotRegex(html, r"<link[^>]*/web/assets/[^>]*\.css")
@@ -134,7 +135,7 @@ class TestLetterPrint(LetterCommon):
             url.replace("&", "&amp;"), html, "the link printed under the code"
         )
         code = qrcode.QRCode(
-            border=0, error_correction=qrcode.constants.ERROR_CORRECT_L
+            border=QUIET_MODULES, error_correction=qrcode.constants.ERROR_CORRECT_L
         )
         code.add_data(url)
         code.make(fit=True)

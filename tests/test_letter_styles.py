@@ -8,11 +8,12 @@ from ..report.letter_styles import (
 )
 
 DOCUMENT = """<!DOCTYPE html><html><head>
-<link type="text/css" rel="stylesheet" href="/web/assets/1/web.report.min.css"/>
+<link type="text/css" rel="stylesheet" href="/web/assets/1/web.report.min.css"
+ media="print"/>
 <link rel="icon" href="/favicon.ico"/>
 </head><body class="o_body_pdf container">
 <div id="letterhead" class="row o_company_1_layout">
-<span class='fw-bold'>Co</span></div>
+<span class='fw-bold' style="font-family: Raleway">Co</span></div>
 <table class="table o_main_table"><tr><td class="text-end">1</td></tr></table>
 </body></html>"""
 
@@ -97,7 +98,9 @@ class TestLetterStyles(BaseCase):
             DOCUMENT,
             {"/web/assets/1/web.report.min.css": '.row::after{content:"</style>"}'},
         )
-        self.assertIn('<style>.row::after{content:"<\\/style>"}</style>', inlined)
+        self.assertIn(
+            '<style media="print">.row::after{content:"<\\/style>"}</style>', inlined
+        )
         self.assertNotIn("web.report.min.css", inlined)
         self.assertIn('<link rel="icon" href="/favicon.ico"/>', inlined)
         self.assertEqual(inline_stylesheets(DOCUMENT, {}), DOCUMENT)
@@ -110,3 +113,24 @@ class TestLetterStyles(BaseCase):
         )
         self.assertFalse(inlinable(".a{background:url(../img/x.png)}"))
         self.assertFalse(inlinable('.a{background:url( "img/x.png")}'))
+
+    def test_comments_before_a_block_keep_the_selectors_they_follow(self):
+        self.assertEqual(
+            self.purge(
+                "@media print/*x*/{.row{a:1}}.navbar,/*x*/.row{b:2}"
+                ".navbar /*c*/ .row{c:3}/*{*/.text-end{d:4}"
+            ),
+            "@media print{.row{a:1}}.row{b:2}.text-end{d:4}",
+        )
+
+    def test_selectors_whose_names_are_not_read_are_kept(self):
+        css = ":nth-child(2n of .navbar,.row){a:1}.o_d\u00e9bt{b:2}svg|a{c:3}"
+        self.assertEqual(self.purge(css), css)
+
+    def test_a_family_named_by_an_element_keeps_its_font_face(self):
+        purged = self.purge("@font-face{font-family:Raleway;src:url(/raleway.ttf)}")
+        self.assertIn("raleway.ttf", purged)
+
+    def test_an_import_of_a_relative_address_stays_linked(self):
+        self.assertFalse(inlinable('@import "rel.css";'))
+        self.assertTrue(inlinable('@import url("/web/static/x.css");'))
