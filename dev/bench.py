@@ -5,7 +5,8 @@ make bench: the data is generated once by bench/generate.py (its SQL writer)
 into a cached database adr_bench_data_<partners>_<invoices> (BENCH_PARTNERS,
 default 5000, and BENCH_INVOICES, default 50000); each benchmark then runs on
 a fresh copy of it, adr_bench_run, with the addon updated: the daily run
-(first run, rerun, one week later), the same run in two processes at once,
+(first run, rerun, one week later), the scheduled daily run with its second
+cron worker (first run, one week later), the same run in two processes at once,
 the delivery of the queued reminders to a local SMTP sink (dev/mail_sink.py),
 the XLSX export and the letters. The benchmarks print their own figures; the
 Odoo configuration is the test run's (.local/odoo-test.conf).
@@ -31,6 +32,7 @@ from .system import check_odoo, ensure_python_requirements, odoo_env, setup_syst
 DATA_COMMENT = "adr bench data 2"
 BENCHES = [
     ("daily run", ["bench/bench_daily_run.py"]),
+    ("daily run and its second cron worker", ["bench/bench_scheduled_run.py"]),
     (
         "daily run, two processes at once",
         ["bench/bench_daily_run.py", "--concurrent=2"],

@@ -3,7 +3,10 @@ cron's own lock, on committed data. Nobody is contacted twice and both runs
 finish. The data is made and removed by the test itself."""
 
 import threading
+import time
+from collections import Counter
 from datetime import timedelta
+from unittest.mock import patch
 
 from odoo import SUPERUSER_ID, api, fields
 from odoo.modules.registry import Registry
@@ -13,6 +16,8 @@ from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
 
 CUSTOMERS = 60
 BATCH = 7
+DAILY = "account_debt_recovery.ir_cron_debt_recovery_daily"
+SECOND = "account_debt_recovery.ir_cron_debt_recovery_daily_second_worker"
 
 
 @tagged("post_install", "-at_install")
@@ -93,6 +98,9 @@ class TestConcurrentRuns(BaseCase):
                 "partners": partners.ids,
                 "invoices": invoices.ids,
             }
+            crons = env.ref(DAILY) | env.ref(SECOND)
+            self.codes = {cron.id: cron.code for cron in crons}
+            crons.code = f"model._cron_daily(batch_size={BATCH})"
         self.addCleanup(self.remove_data)
 
     def remove_data(self):
@@ -112,6 +120,11 @@ class TestConcurrentRuns(BaseCase):
             followups.unlink()
             env["debt.recovery.policy"].browse(self.ids["policy"]).unlink()
             partners.unlink()
+            for cron_id, code in self.codes.items():
+                env["ir.cron"].browse(cron_id).code = code
+            env["ir.cron.trigger"].search(
+                [("cron_id", "in", list(self.codes))]
+            ).unlink()
 
     def run_in_thread(self, barrier, errors):
         try:
@@ -121,6 +134,72 @@ class TestConcurrentRuns(BaseCase):
                 env["debt.recovery.run"]._cron_daily(batch_size=BATCH)
         except Exception as error:  # noqa: BLE001 - reported by the test
             errors.append(error)
+
+    def run_cron_job(self, xmlid, errors, started=None):
+        """Run a scheduled action as a cron worker does (once started)."""
+        try:
+            if started:
+                started.wait(timeout=60)
+            with self.registry.cursor() as cr:
+                self.env_of(cr).ref(xmlid).method_direct_trigger()
+        except Exception as error:  # noqa: BLE001 - reported by the test
+            errors.append(error)
+
+    def wait_for_trigger(self, started):
+        """The second cron worker, woken when the daily run starts it."""
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not started.is_set():
+            with self.registry.cursor() as cr:
+                cron = self.env_of(cr).ref(SECOND)
+                if self.env_of(cr)["ir.cron.trigger"].search_count(
+                    [("cron_id", "=", cron.id)]
+                ):
+                    started.set()
+            time.sleep(0.02)
+
+    def test_the_daily_run_and_its_second_worker_share_the_day(self):
+        started, errors = threading.Event(), []
+        evaluated, customers = Counter(), set(self.ids["partners"])
+        Run = self.registry["debt.recovery.run"]
+        real = Run._evaluate
+
+        def count(run, followups, *args, **kwargs):
+            ours = followups.filtered(lambda f: f.partner_id.id in customers)
+            evaluated[threading.current_thread().name] += len(ours)
+            return real(run, followups, *args, **kwargs)
+
+        threads = [
+            threading.Thread(
+                target=self.run_cron_job, args=(DAILY, errors), name=DAILY
+            ),
+            threading.Thread(target=self.wait_for_trigger, args=(started,)),
+            threading.Thread(
+                target=self.run_cron_job, args=(SECOND, errors, started), name=SECOND
+            ),
+        ]
+        with patch.object(Run, "_evaluate", count):
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=300)
+        self.assertFalse(errors, f"a run failed: {errors}")
+        self.assertTrue(started.is_set(), "the daily run started its second worker")
+        with self.registry.cursor() as cr:
+            env = self.env_of(cr)
+            counts = dict(
+                env["debt.recovery.interaction"]._read_group(
+                    [
+                        ("partner_id", "in", self.ids["partners"]),
+                        ("event", "=", "level"),
+                    ],
+                    ["partner_id"],
+                    ["__count"],
+                )
+            )
+            self.assertEqual(len(counts), CUSTOMERS, "everybody was reminded")
+            self.assertEqual(set(counts.values()), {1}, "somebody was reminded twice")
+        self.assertEqual(set(evaluated), {DAILY, SECOND}, "one worker did nothing")
+        self.assertEqual(sum(evaluated.values()), CUSTOMERS, "each evaluated once")
 
     def test_two_runs_at_once_contact_nobody_twice_and_both_finish(self):
         barrier = threading.Barrier(2)
