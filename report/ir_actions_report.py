@@ -1,11 +1,6 @@
 import json
-import logging
 import os
 import socket
-import tempfile
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import lxml.html
@@ -13,21 +8,17 @@ from lxml import etree
 
 from odoo import SUPERUSER_ID, models
 from odoo.exceptions import UserError
-from odoo.http import request, root
-from odoo.service import security
 from odoo.tools import config
 
 from odoo.addons.base.models import ir_actions_report as base_report
 
-from .letter_pdf_parts import cut, join, part_count
+from .letter_pdf_parts import part_count
 from .letter_styles import (
     inlinable,
     inline_stylesheets,
     linked_stylesheets,
     purged_stylesheet,
 )
-
-_logger = logging.getLogger(__name__)
 
 LETTER_TEMPLATE = "account_debt_recovery.report_debt_recovery_letter"
 # Reports printed in batches of many customers (one wkhtmltopdf call).
@@ -141,9 +132,9 @@ class IrActionsReport(models.Model):
                     header,
                     footer,
                     parts,
-                    landscape=landscape,
-                    specific_paperformat_args=specific_paperformat_args,
-                    set_viewport_size=set_viewport_size,
+                    landscape,
+                    specific_paperformat_args,
+                    set_viewport_size,
                 )
         return super(IrActionsReport, report)._run_wkhtmltopdf(
             bodies,
@@ -154,78 +145,6 @@ class IrActionsReport(models.Model):
             specific_paperformat_args=specific_paperformat_args,
             set_viewport_size=set_viewport_size,
         )
-
-    def _debt_run_wkhtmltopdf_parts(
-        self, bodies, report_ref, header, footer, parts, **options
-    ):
-        """The PDF of a batch printed by ``parts`` wkhtmltopdf processes at
-        once, each given consecutive letters (``letter_pdf_parts``), with the
-        arguments, the letterhead and the session of the single call. Each
-        body file keeps its place in the batch in its name: the layout's
-        script finds the letter's header by it."""
-        paperformat = self._get_report(report_ref).get_paperformat()
-        args = self._build_wkhtmltopdf_args(
-            paperformat,
-            options["landscape"],
-            specific_paperformat_args=options["specific_paperformat_args"],
-            set_viewport_size=options["set_viewport_size"],
-        )
-        with ExitStack() as stack:
-            folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
-
-            def write(name, html):
-                (folder / name).write_text(html, encoding="utf-8")
-                return str(folder / name)
-
-            if request and request.db:
-                args += self._debt_session_cookie(stack, folder)
-            if header:
-                args += ["--header-html", write("report.header.tmp.html", header)]
-            if footer:
-                args += ["--footer-html", write("report.footer.tmp.html", footer)]
-            paths = [
-                write(f"report.body.tmp.{index}.html", body)
-                for index, body in enumerate(bodies)
-            ]
-            commands = [
-                [*args, *paths[start:stop], str(folder / f"part{number}.pdf")]
-                for number, (start, stop) in enumerate(cut(bodies, parts))
-            ]
-            with ThreadPoolExecutor(len(commands)) as pool:
-                processes = list(pool.map(base_report._run_wkhtmltopdf, commands))
-            for process in processes:
-                self._debt_check_wkhtmltopdf(process)
-            return join([Path(command[-1]).read_bytes() for command in commands])
-
-    def _debt_session_cookie(self, stack, folder):
-        """The cookie of a temporary copy of the user's session, for
-        wkhtmltopdf to load what the letters show as the user (as the
-        single call does); the session is deleted when the batch is
-        printed."""
-        session = root.session_store.new()
-        session.update({**request.session, "debug": "", "_trace_disable": True})
-        if session.uid:
-            session.session_token = security.compute_session_token(session, self.env)
-        root.session_store.save(session)
-        stack.callback(root.session_store.delete, session)
-        domain = urlsplit(self._get_report_url()).hostname
-        jar = folder / "cookie_jar.txt"
-        jar.write_text(f"session_id={session.sid}; HttpOnly; domain={domain}; path=/;")
-        return ["--cookie-jar", str(jar)]
-
-    def _debt_check_wkhtmltopdf(self, process):
-        """A part that wkhtmltopdf could not print fails the batch, as the
-        single call does (exit code 1: printed, with warnings)."""
-        if process.returncode == 1:
-            _logger.warning("wkhtmltopdf: %s", process.stderr)
-        elif process.returncode:
-            message = self.env._(
-                "Wkhtmltopdf failed (error code: %(error_code)s). Message: %(message)s",
-                error_code=process.returncode,
-                message=process.stderr[-1000:],
-            )
-            _logger.warning(message)
-            raise UserError(message)
 
     def _debt_inline_styles(self, header, footer, bodies):
         """The header, the footer and the bodies of a batch, each with the
