@@ -4,7 +4,7 @@
     "name": "Debt Recovery",
     "summary": "Courteous-first overdue follow-up: escalation ladder, "
     "promises, payment plans and a complete contact log",
-    "version": "19.0.1.1.0",
+    "version": "19.0.1.2.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/account-debt-recovery/account_debt_recovery",
     "author": "account_debt_recovery contributors, Odoo Community Association (OCA)",

@@ -5,11 +5,13 @@ process, as Odoo's cron workers run them where the server runs in processes
 then one week later (second level and call activities).
 
 Process 1 runs the daily run's job through ``ir.cron``'s own job execution
-(``method_direct_trigger``: the job's own cursor, context and progress);
-process 2 is the second cron worker: it waits for the daily run to start it
-(a trigger of "Debt Recovery: daily run, second worker", looked for every
-20 ms, where a cron worker is woken by PostgreSQL's notification) and runs
-that job the same way. Both run at the day being timed (freezegun). Prints
+(``method_direct_trigger``: the job's own cursor, context, progress and
+time limit, the job run again while it reports work left, as the scheduler
+puts it back at the head of its queue); process 2 is the second cron
+worker: it waits for the daily run to start it (a trigger of "Debt
+Recovery: daily run, second worker", looked for every 20 ms, where a cron
+worker is woken by PostgreSQL's notification) and runs that job the same
+way. Both run at the day being timed (freezegun, its clock ticking). Prints
 each process's time, CPU time, queries and the follow-ups it evaluated, the
 time from the start of the daily run to the end of the last process, and
 checks the runs' level entries: one per follow-up contacted, and nobody
@@ -32,8 +34,15 @@ from freezegun import freeze_time
 
 from odoo import fields, sql_db
 
-DAILY = "account_debt_recovery.ir_cron_debt_recovery_daily"
-SECOND = "account_debt_recovery.ir_cron_debt_recovery_daily_second_worker"
+
+def cron_xmlids():
+    """The daily run's two scheduled actions (the addon is importable once
+    the configuration names its path)."""
+    from odoo.addons.account_debt_recovery.models import (  # noqa: PLC0415
+        debt_recovery_run_workers as workers,
+    )
+
+    return workers.DAILY_CRON, workers.SECOND_WORKER_CRON
 
 
 def worker(args):
@@ -56,17 +65,22 @@ def worker(args):
         print("ready", flush=True)
         sys.stdin.readline()
         waited = time.monotonic()
-        if args.worker == SECOND:  # started by the daily run
+        if args.worker == cron_xmlids()[1]:  # started by the daily run
             domain = [("cron_id", "=", cron.id), ("id", ">", last_trigger)]
             while not triggers.search_count(domain):
                 env.cr.rollback()
                 time.sleep(0.02)
         waited = time.monotonic() - waited
         queries, started, cpu = sql_db.sql_counter, time.monotonic(), cpu_seconds()
-        with freeze_time(args.day), patch.object(Run, "_evaluate", counting):
-            result = cron.method_direct_trigger()
+        # the clock ticks: the scheduler's time limit per job applies
+        with (
+            freeze_time(args.day, tick=True),
+            patch.object(Run, "_evaluate", counting),
+        ):
+            calls, ok = run_until_done(env, cron)
         result = {
-            "ok": result is True,
+            "ok": ok,
+            "calls": calls,
             "waited": waited,
             "seconds": time.monotonic() - started,
             "cpu": cpu_seconds() - cpu,
@@ -78,12 +92,29 @@ def worker(args):
         print(json.dumps(result), flush=True)
 
 
+def run_until_done(env, cron):
+    """Run the job as a cron worker does until it reports nothing left (the
+    scheduler gives a job a few seconds, calls it again while it has work
+    left, then puts it back at the head of the queue); (job runs, ok)."""
+    Progress = env["ir.cron.progress"]
+    calls = 0
+    while True:
+        calls += 1
+        if cron.method_direct_trigger() is not True:
+            return calls, False
+        env.cr.commit()  # the job's row, locked while it runs, is free again
+        last = Progress.search([("cron_id", "=", cron.id)], order="id desc", limit=1)
+        if not last.remaining:
+            return calls, True
+
+
 def scheduled_run(args, label, day):
     """The day's run by the two workers; whether its checks passed."""
     with odoo_env(args.config, args.database) as env:
         env.cr.execute("SELECT COALESCE(MAX(id), 0) FROM debt_recovery_interaction")
         last_id = env.cr.fetchone()[0]
     command = [sys.executable, __file__, "-c", args.config, "-d", args.database]
+    daily, second = cron_xmlids()
     processes = {
         name: subprocess.Popen(
             [*command, "--worker", xmlid, "--day", day.isoformat()],
@@ -91,7 +122,7 @@ def scheduled_run(args, label, day):
             stdout=subprocess.PIPE,
             text=True,
         )
-        for name, xmlid in (("daily run", DAILY), ("second worker", SECOND))
+        for name, xmlid in (("daily run", daily), ("second worker", second))
     }
     for process in processes.values():  # everybody loaded: go at the same moment
         if process.stdout.readline().strip() != "ready":
@@ -114,7 +145,8 @@ def scheduled_run(args, label, day):
         ok = ok and result["ok"]
         lines.append(
             f"  {name:<14} {result['seconds']:7.2f} s (CPU {result['cpu']:6.2f} s, "
-            f"started after {result['waited']:.2f} s) {result['queries']:6d} queries,"
+            f"started after {result['waited']:.2f} s, {result['calls']} job runs) "
+            f"{result['queries']:6d} queries,"
             f" evaluated {result['evaluated']:5d} follow-ups, peak RSS "
             f"{result['rss']:.0f} MB" + ("" if result["ok"] else ": the job FAILED")
         )

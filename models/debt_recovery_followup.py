@@ -330,7 +330,9 @@ class DebtRecoveryFollowup(models.Model):
             existing |= self._workflow().create(
                 [
                     {"partner_id": partner.id, "company_id": company.id}
-                    for partner in missing
+                    # in one order whoever creates them: two runs creating the
+                    # same ones wait for each other instead of deadlocking
+                    for partner in missing.sorted("id")
                 ]
             )
         return existing.with_env(self.env)

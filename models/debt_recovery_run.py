@@ -13,9 +13,11 @@ _logger = logging.getLogger(__name__)
 
 # Errors of a batch that another run holds or changed since this run looked
 # at it: the batch is skipped, the next pass picks up what is left.
-CONCURRENCY_ERRORS = (errors.SerializationFailure, errors.LockNotAvailable)
-DAILY_CRON = "account_debt_recovery.ir_cron_debt_recovery_daily"
-SECOND_WORKER_CRON = "account_debt_recovery.ir_cron_debt_recovery_daily_second_worker"
+CONCURRENCY_ERRORS = (
+    errors.SerializationFailure,
+    errors.LockNotAvailable,
+    errors.DeadlockDetected,
+)
 
 
 class DebtRecoveryRun(models.AbstractModel):
@@ -29,32 +31,33 @@ class DebtRecoveryRun(models.AbstractModel):
     @api.model
     def _cron_daily(self, batch_size=200, today=None):
         """Evaluate every company's customers once a day (``today``: the
-        day the run is for, today's date unless a past day is replayed).
+        day the run is for, today's date unless a past day is replayed):
+        the payment plans, then the ladder, then the courtesy reminders.
 
         Idempotent: follow-ups evaluated today are skipped, so an interrupted
         run resumes where it stopped, a rerun changes nothing and two runs at
-        once share the work without contacting anybody twice. The scheduled
-        run shares its batches with a second cron worker
-        (``_share_with_second_worker``).
+        once share the work without contacting anybody twice. Until the
+        courtesy reminders are done the run reports work left, so that the
+        scheduler, which stops a job after a few seconds, calls it again the
+        same day. The scheduled run shares its ladder batches with a second
+        cron worker (``debt_recovery_run_workers``).
         """
         today = today or fields.Date.context_today(self)
         self._check_plans(today)
         work = self._batches(today, batch_size)
-        shared = len(work) > 1 and self._share_with_second_worker()
-        if not self._run_batches(work, today):
+        if len(work) > 1:
+            self._start_second_worker(today)
+        if not self._run_batches(work, today, phases_after=1):
             return
-        # what the second worker held when this run passed it and then left
-        # (it was stopped) is evaluated now; what it still holds stays its own
-        if shared and not self._run_batches(self._batches(today, batch_size), today):
+        # the ladder is done once nobody is left: what the second worker
+        # holds is its own until it stops, what it left is evaluated here
+        self._wait_for_second_worker()
+        work = self._batches(today, batch_size)
+        if not self._run_batches(work, today, phases_after=1):
             return
         # rule 9, after the ladder: a customer it contacted today waits
-        for company in self._companies():
-            courtesy = self.env["debt.recovery.courtesy"].with_company(company)
-            ids = courtesy._candidate_ids(company, today)
-            for batch in split_every(batch_size, ids):
-                courtesy._run_batch(batch, today)
-                if not self.env["ir.cron"]._commit_progress(len(batch)):
-                    return
+        if self._run_courtesy(today, batch_size):
+            self.env["ir.cron"]._commit_progress(remaining=0)
 
     @api.model
     def _batches(self, today, batch_size):
@@ -66,33 +69,40 @@ class DebtRecoveryRun(models.AbstractModel):
         return work
 
     @api.model
-    def _run_batches(self, work, today):
-        """Run the batches, each committed; False when the cron's time is up
-        (the rest is left to its next call)."""
+    def _run_batches(self, work, today, phases_after=0):
+        """Run the ladder's batches, each committed; False when the cron's
+        time is up. The progress counts ``phases_after`` more items while the
+        run has phases left after these batches."""
+        Cron = self.env["ir.cron"]
         remaining = sum(len(ids) for _company, ids in work)
         # a fresh snapshot for the batches: what another run committed while
         # the candidates were read is seen when each batch is locked
-        self.env["ir.cron"]._commit_progress(remaining=remaining)
+        Cron._commit_progress(remaining=remaining + phases_after)
         for company, ids in work:
             self.with_company(company)._run_batch(ids, today)
             remaining -= len(ids)
-            if not self.env["ir.cron"]._commit_progress(len(ids), remaining=remaining):
+            if not Cron._commit_progress(len(ids), remaining=remaining + phases_after):
                 return False
         return True
 
     @api.model
-    def _share_with_second_worker(self):
-        """When this run is the scheduled daily run, start its second cron
-        worker (``ir_cron_debt_recovery_daily_second_worker``): it runs the
-        same day's batches at the same time, each batch taken by the run
-        that locks it first (``_run_batch``), so the run takes about half the
-        time where Odoo has two cron workers. Returns whether it was
-        started."""
-        daily = self.env.ref(DAILY_CRON, raise_if_not_found=False)
-        second = self.env.ref(SECOND_WORKER_CRON, raise_if_not_found=False)
-        if not (daily and second) or self.env.context.get("cron_id") != daily.id:
-            return False
-        return bool(second.sudo()._trigger())
+    def _run_courtesy(self, today, batch_size):
+        """The courtesy reminders due today, by batches, each committed;
+        False when the cron's time is up before the last."""
+        Cron = self.env["ir.cron"]
+        work = []
+        for company in self._companies():
+            courtesy = self.env["debt.recovery.courtesy"].with_company(company)
+            ids = courtesy._candidate_ids(company, today)
+            work.extend((courtesy, batch) for batch in split_every(batch_size, ids))
+        remaining = sum(len(ids) for _courtesy, ids in work)
+        Cron._commit_progress(remaining=remaining)
+        for courtesy, ids in work:
+            courtesy._run_batch(ids, today)
+            remaining -= len(ids)
+            if not Cron._commit_progress(len(ids), remaining=remaining) and remaining:
+                return False
+        return True
 
     @api.model
     def _check_plans(self, today):

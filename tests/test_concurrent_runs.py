@@ -14,10 +14,11 @@ from odoo.tests import BaseCase, get_db_name, tagged
 
 from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
 
+from ..models.debt_recovery_run_workers import DAILY_CRON, SECOND_WORKER_CRON
+
 CUSTOMERS = 60
 BATCH = 7
-DAILY = "account_debt_recovery.ir_cron_debt_recovery_daily"
-SECOND = "account_debt_recovery.ir_cron_debt_recovery_daily_second_worker"
+COMING = 10
 
 
 @tagged("post_install", "-at_install")
@@ -57,7 +58,15 @@ class TestConcurrentRuns(BaseCase):
                                     "account_debt_recovery.mail_template_debt_recovery"
                                 ).id,
                             }
-                        )
+                        ),
+                        fields.Command.create(
+                            {
+                                "name": "Heads-up",
+                                "tone": "courteous",
+                                "days_overdue": -3,
+                                "send_email": True,
+                            }
+                        ),
                     ],
                 }
             )
@@ -68,10 +77,13 @@ class TestConcurrentRuns(BaseCase):
                         "email": f"concurrent{index}@example.com",
                         "is_company": True,
                     }
-                    for index in range(CUSTOMERS)
+                    for index in range(CUSTOMERS + COMING)
                 ]
             )
+            partners, coming = partners[:CUSTOMERS], partners[CUSTOMERS:]
             today = fields.Date.context_today(env["res.partner"])
+            # the first owe an overdue invoice, the others one falling due in
+            # two days (the courtesy reminder's)
             invoices = env["account.move"].create(
                 [
                     {
@@ -79,34 +91,40 @@ class TestConcurrentRuns(BaseCase):
                         "partner_id": partner.id,
                         "journal_id": journal.id,
                         "invoice_date": today - timedelta(days=40),
-                        "invoice_date_due": today - timedelta(days=10),
+                        "invoice_date_due": today + timedelta(days=due),
                         "invoice_line_ids": [
                             fields.Command.create(
                                 {"name": "Goods", "price_unit": 100.0, "tax_ids": []}
                             )
                         ],
                     }
-                    for partner in partners
+                    for partners_due, due in ((partners, -10), (coming, 2))
+                    for partner in partners_due
                 ]
             )
             invoices.action_post()
-            env["debt.recovery.followup"]._for_partners(partners, company)._set_policy(
-                policy
-            )
+            env["debt.recovery.followup"]._for_partners(
+                partners | coming, company
+            )._set_policy(policy)
             self.ids = {
                 "policy": policy.id,
                 "partners": partners.ids,
+                "coming": coming.ids,
                 "invoices": invoices.ids,
+                "crons": (env.ref(DAILY_CRON) | env.ref(SECOND_WORKER_CRON)).ids,
             }
-            crons = env.ref(DAILY) | env.ref(SECOND)
-            self.codes = {cron.id: cron.code for cron in crons}
-            crons.code = f"model._cron_daily(batch_size={BATCH})"
+            # the second worker starts once a day: not yet run today
+            second = env.ref(SECOND_WORKER_CRON)
+            self.second_lastcall = second.lastcall
+            second.lastcall = False
         self.addCleanup(self.remove_data)
 
     def remove_data(self):
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {MODULE_UNINSTALL_FLAG: True})
-            partners = env["res.partner"].browse(self.ids["partners"])
+            partners = env["res.partner"].browse(
+                self.ids["partners"] + self.ids["coming"]
+            )
             followups = env["debt.recovery.followup"].search(
                 [("partner_id", "in", partners.ids)]
             )
@@ -120,11 +138,10 @@ class TestConcurrentRuns(BaseCase):
             followups.unlink()
             env["debt.recovery.policy"].browse(self.ids["policy"]).unlink()
             partners.unlink()
-            for cron_id, code in self.codes.items():
-                env["ir.cron"].browse(cron_id).code = code
             env["ir.cron.trigger"].search(
-                [("cron_id", "in", list(self.codes))]
+                [("cron_id", "in", self.ids["crons"])]
             ).unlink()
+            env.ref(SECOND_WORKER_CRON).lastcall = self.second_lastcall
 
     def run_in_thread(self, barrier, errors):
         try:
@@ -150,7 +167,7 @@ class TestConcurrentRuns(BaseCase):
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and not started.is_set():
             with self.registry.cursor() as cr:
-                cron = self.env_of(cr).ref(SECOND)
+                cron = self.env_of(cr).ref(SECOND_WORKER_CRON)
                 if self.env_of(cr)["ir.cron.trigger"].search_count(
                     [("cron_id", "=", cron.id)]
                 ):
@@ -161,23 +178,31 @@ class TestConcurrentRuns(BaseCase):
         started, errors = threading.Event(), []
         evaluated, customers = Counter(), set(self.ids["partners"])
         Run = self.registry["debt.recovery.run"]
-        real = Run._evaluate
+        real, batches = Run._evaluate, Run._batches
 
         def count(run, followups, *args, **kwargs):
             ours = followups.filtered(lambda f: f.partner_id.id in customers)
             evaluated[threading.current_thread().name] += len(ours)
             return real(run, followups, *args, **kwargs)
 
+        def small_batches(run, today, batch_size):
+            return batches(run, today, BATCH)
+
         threads = [
             threading.Thread(
-                target=self.run_cron_job, args=(DAILY, errors), name=DAILY
+                target=self.run_cron_job, args=(DAILY_CRON, errors), name=DAILY_CRON
             ),
             threading.Thread(target=self.wait_for_trigger, args=(started,)),
             threading.Thread(
-                target=self.run_cron_job, args=(SECOND, errors, started), name=SECOND
+                target=self.run_cron_job,
+                args=(SECOND_WORKER_CRON, errors, started),
+                name=SECOND_WORKER_CRON,
             ),
         ]
-        with patch.object(Run, "_evaluate", count):
+        with (
+            patch.object(Run, "_evaluate", count),
+            patch.object(Run, "_batches", small_batches),
+        ):
             for thread in threads:
                 thread.start()
             for thread in threads:
@@ -198,7 +223,23 @@ class TestConcurrentRuns(BaseCase):
             )
             self.assertEqual(len(counts), CUSTOMERS, "everybody was reminded")
             self.assertEqual(set(counts.values()), {1}, "somebody was reminded twice")
-        self.assertEqual(set(evaluated), {DAILY, SECOND}, "one worker did nothing")
+            Interaction = env["debt.recovery.interaction"]
+            ladder = Interaction.search(
+                [("partner_id", "in", self.ids["partners"]), ("event", "=", "level")]
+            )
+            courtesy = Interaction.search(
+                [("partner_id", "in", self.ids["coming"]), ("event", "=", "courtesy")]
+            )
+            self.assertEqual(
+                sorted(courtesy.partner_id.ids), self.ids["coming"], "one each"
+            )
+            self.assertEqual(len(courtesy), COMING)
+            self.assertGreater(
+                min(courtesy.ids), max(ladder.ids), "the courtesy after the ladder"
+            )
+        self.assertEqual(
+            set(evaluated), {DAILY_CRON, SECOND_WORKER_CRON}, "one worker did nothing"
+        )
         self.assertEqual(sum(evaluated.values()), CUSTOMERS, "each evaluated once")
 
     def test_two_runs_at_once_contact_nobody_twice_and_both_finish(self):

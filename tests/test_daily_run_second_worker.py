@@ -2,20 +2,20 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
+from odoo import fields
 from odoo.tests import tagged
 
+from ..models.debt_recovery_run_workers import DAILY_CRON, SECOND_WORKER_CRON
 from .common import DebtRecoveryCommon
-
-DAILY = "account_debt_recovery.ir_cron_debt_recovery_daily"
-SECOND = "account_debt_recovery.ir_cron_debt_recovery_daily_second_worker"
 
 
 @tagged("post_install", "-at_install")
 @freeze_time(DebtRecoveryCommon.TODAY)
 class TestDailyRunSecondWorker(DebtRecoveryCommon):
-    """The scheduled daily run starts a second cron worker on the same
-    day's batches when it has more than one; the second worker never
-    starts another, and what it left is evaluated by the daily run."""
+    """The scheduled daily run starts a second cron worker on the day's
+    ladder batches when it has more than one, once a day; the second worker
+    works only while the daily run runs, and what it left is evaluated by
+    the daily run."""
 
     def setUp(self):
         super().setUp()
@@ -27,9 +27,11 @@ class TestDailyRunSecondWorker(DebtRecoveryCommon):
         )
         for partner in self.partners:
             self.invoice(100.0, self.days_ago(10), partner=partner)
-        self.daily, self.second = self.env.ref(DAILY), self.env.ref(SECOND)
-        for cron in self.daily | self.second:
-            cron.code = "model._cron_daily(batch_size=2)"
+        self.daily = self.env.ref(DAILY_CRON)
+        self.second = self.env.ref(SECOND_WORKER_CRON)
+        self.daily.code = "model._cron_daily(batch_size=2)"
+        self.second.code = "model._cron_daily_second_worker(batch_size=2)"
+        self.second.lastcall = False  # not run today
 
     def second_worker_triggers(self):
         return self.env["ir.cron.trigger"].search([("cron_id", "=", self.second.id)])
@@ -57,14 +59,63 @@ class TestDailyRunSecondWorker(DebtRecoveryCommon):
         self.assertFalse(self.second_worker_triggers())
         self.assertEqual(len(self.evaluated()), 5)
 
-    def test_the_second_worker_runs_the_day_and_starts_nobody(self):
+    def test_the_second_worker_alone_does_nothing(self):
+        """Started while no daily run runs (by hand, or late), it leaves the
+        day to the daily run, which checks the plans first."""
         self.run_cron(self.second)
+        self.assertFalse(self.evaluated())
         self.assertFalse(self.second_worker_triggers(), "it never starts itself")
+        self.run_cron(self.daily)
         self.assertEqual(len(self.evaluated()), 5)
         self.assertEqual(len(self.mails(self.partners)), 5)
+
+    def test_beside_the_daily_run_it_takes_ladder_batches_only(self):
+        Run = type(self.env["debt.recovery.run"])
+        self.env["debt.recovery.level"].create(
+            {
+                "policy_id": self.policy.id,
+                "name": "Heads-up",
+                "tone": "courteous",
+                "days_overdue": -3,
+                "send_email": True,
+            }
+        )
+        coming = self.env["res.partner"].create(
+            {"name": "Coming customer", "email": "coming@example.com"}
+        )
+        self.invoice(100.0, self.days_ago(-2), partner=coming)
+        with (
+            patch.object(Run, "_daily_run_running", return_value=True),
+            patch.object(Run, "_check_plans") as plans,
+        ):
+            self.run_cron(self.second)
+        self.assertEqual(len(self.evaluated()), 5)
+        plans.assert_not_called()
+        self.assertFalse(
+            self.interactions(partner=coming, event="courtesy"),
+            "the courtesy reminders are the daily run's, once the ladder is done",
+        )
         self.run_cron(self.daily)
-        self.assertFalse(self.second_worker_triggers(), "nothing left to share")
-        self.assertEqual(len(self.mails(self.partners)), 5, "nobody contacted twice")
+        self.assertEqual(len(self.interactions(partner=coming, event="courtesy")), 1)
+
+    def test_it_is_started_once_a_day(self):
+        self.run_cron(self.daily)
+        self.assertEqual(len(self.second_worker_triggers()), 1)
+        more = self.env["res.partner"].create(
+            [{"name": f"Late customer {index}"} for index in range(3)]
+        )
+        for partner in more:
+            self.invoice(100.0, self.days_ago(10), partner=partner)
+        self.run_cron(self.daily)
+        self.assertEqual(len(self.second_worker_triggers()), 1, "already due")
+        self.second_worker_triggers().unlink()
+        self.second.lastcall = fields.Datetime.now()
+        for partner in self.env["res.partner"].create(
+            [{"name": f"Later customer {index}"} for index in range(3)]
+        ):
+            self.invoice(100.0, self.days_ago(10), partner=partner)
+        self.run_cron(self.daily)
+        self.assertFalse(self.second_worker_triggers(), "it ran today")
 
     def test_a_run_outside_the_schedule_does_not_start_it(self):
         self.env["debt.recovery.run"]._run_now_company(self.company)
@@ -80,7 +131,7 @@ class TestDailyRunSecondWorker(DebtRecoveryCommon):
     def test_what_the_second_worker_left_is_evaluated(self):
         """A batch the second worker held when the daily run passed it, and
         then left unfinished (it was stopped), is evaluated by the daily run
-        before it ends."""
+        once the second worker stopped, before it ends."""
         Run = type(self.env["debt.recovery.run"])
         real = Run._run_batch
         held = []
