@@ -1,11 +1,12 @@
 import logging
+from contextlib import closing
 
 from psycopg2 import errors
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Domain
-from odoo.tools import split_every
+from odoo.tools import SQL, split_every
 
 from .debt_recovery_roles import check_collector, check_manager
 
@@ -46,18 +47,18 @@ class DebtRecoveryRun(models.AbstractModel):
         self._check_plans(today)
         work = self._batches(today, batch_size)
         if len(work) > 1:
-            self._start_second_worker(today)
+            self._open_ladder_to_second_worker(today)
         if not self._run_batches(work, today, phases_after=1):
             return
-        # the ladder is done once nobody is left: what the second worker
-        # holds is its own until it stops, what it left is evaluated here
-        self._wait_for_second_worker()
+        # the ladder is done once nobody is left: the second worker takes no
+        # more batches, the last pass waits for those it holds
+        shared = self._close_ladder_to_second_worker(today)
         work = self._batches(today, batch_size)
-        if not self._run_batches(work, today, phases_after=1):
+        if not self._run_batches(work, today, phases_after=1, wait=shared):
             return
         # rule 9, after the ladder: a customer it contacted today waits
-        if self._run_courtesy(today, batch_size):
-            self.env["ir.cron"]._commit_progress(remaining=0)
+        self._run_courtesy(today, batch_size)
+        self.env["ir.cron"]._commit_progress(remaining=0)
 
     @api.model
     def _batches(self, today, batch_size):
@@ -69,16 +70,20 @@ class DebtRecoveryRun(models.AbstractModel):
         return work
 
     @api.model
-    def _run_batches(self, work, today, phases_after=0):
+    def _run_batches(self, work, today, phases_after=0, wait=False):
         """Run the ladder's batches, each committed; False when the cron's
         time is up. The progress counts ``phases_after`` more items while the
-        run has phases left after these batches."""
+        run has phases left after these batches. ``wait``: wait for what
+        another run holds of a batch to be committed, then run it."""
         Cron = self.env["ir.cron"]
         remaining = sum(len(ids) for _company, ids in work)
         # a fresh snapshot for the batches: what another run committed while
         # the candidates were read is seen when each batch is locked
         Cron._commit_progress(remaining=remaining + phases_after)
         for company, ids in work:
+            if wait:
+                self._wait_until_free(ids)
+                Cron._commit_progress()
             self.with_company(company)._run_batch(ids, today)
             remaining -= len(ids)
             if not Cron._commit_progress(len(ids), remaining=remaining + phases_after):
@@ -86,9 +91,31 @@ class DebtRecoveryRun(models.AbstractModel):
         return True
 
     @api.model
+    def _wait_until_free(self, ids):
+        """Wait, a minute at most, until no other transaction holds these
+        follow-ups (the savepoint is rolled back: the locks go with it)."""
+        try:
+            with closing(self.env.cr.savepoint(flush=False)):
+                self.env.cr.execute("SET LOCAL lock_timeout = '60s'")
+                self.env.cr.execute(
+                    SQL(
+                        "SELECT id FROM debt_recovery_followup WHERE id IN %s "
+                        "ORDER BY id FOR NO KEY UPDATE",
+                        tuple(ids),
+                    ),
+                    log_exceptions=False,
+                )
+        except CONCURRENCY_ERRORS as error:
+            # changed meanwhile, or still held: the batch reads what was
+            # committed and skips what is still held
+            _logger.info("Debt recovery: waited for another run: %s", error)
+
+    @api.model
     def _run_courtesy(self, today, batch_size):
-        """The courtesy reminders due today, by batches, each committed;
-        False when the cron's time is up before the last."""
+        """The courtesy reminders due today, by batches, each committed, all
+        in this call whatever the cron's time: a customer left without a
+        reminder stays a candidate, so a call that stopped halfway would
+        start again from the same customers."""
         Cron = self.env["ir.cron"]
         work = []
         for company in self._companies():
@@ -96,13 +123,10 @@ class DebtRecoveryRun(models.AbstractModel):
             ids = courtesy._candidate_ids(company, today)
             work.extend((courtesy, batch) for batch in split_every(batch_size, ids))
         remaining = sum(len(ids) for _courtesy, ids in work)
-        Cron._commit_progress(remaining=remaining)
         for courtesy, ids in work:
             courtesy._run_batch(ids, today)
             remaining -= len(ids)
-            if not Cron._commit_progress(len(ids), remaining=remaining) and remaining:
-                return False
-        return True
+            Cron._commit_progress(len(ids), remaining=remaining + 1)
 
     @api.model
     def _check_plans(self, today):

@@ -1,86 +1,88 @@
-import logging
-from contextlib import closing
-
 from odoo import api, fields, models
-
-from .debt_recovery_run import CONCURRENCY_ERRORS
-
-_logger = logging.getLogger(__name__)
 
 DAILY_CRON = "account_debt_recovery.ir_cron_debt_recovery_daily"
 SECOND_WORKER_CRON = "account_debt_recovery.ir_cron_debt_recovery_daily_second_worker"
+# "<day>:open" while the second worker may take the day's ladder batches,
+# "<day>:closed" once the daily run took the rest (system parameter)
+SHARED_LADDER = "account_debt_recovery.shared_ladder"
 
 
 class DebtRecoveryRun(models.AbstractModel):
-    """The daily run in two cron workers: the scheduled run starts a second
-    worker on the day's ladder batches, each batch taken by the worker that
-    locks it first (``_run_batch``), so that the ladder takes about half the
-    time where Odoo has two cron workers. The plans before the ladder and
-    the courtesy reminders after it stay the daily run's."""
+    """The daily run in two cron workers: the scheduled run opens the day's
+    ladder to a second worker, each batch taken by the worker that locks it
+    first (``_run_batch``), so that the ladder takes about half the time
+    where Odoo has two cron workers. The plans before the ladder and the
+    courtesy reminders after it stay the daily run's: it closes the ladder
+    to the second worker, then takes what is left, waiting for what the
+    second worker holds, before it sends them."""
 
     _inherit = "debt.recovery.run"
 
     @api.model
     def _cron_daily_second_worker(self, batch_size=200):
-        """The second worker: the day's ladder batches, only while the daily
-        run runs (it checked the plans first and sends the courtesy
-        reminders once the ladder is done)."""
-        if not self._daily_run_running():
+        """The second worker: the ladder batches of the day the daily run
+        opened, until it closes them (checked before each batch)."""
+        today = self._shared_ladder_day()
+        if not today:
             return
-        today = fields.Date.context_today(self)
-        self._run_batches(self._batches(today, batch_size), today)
+        Cron = self.env["ir.cron"]
+        work = self._batches(today, batch_size)
+        remaining = sum(len(ids) for _company, ids in work)
+        Cron._commit_progress(remaining=remaining)
+        for company, ids in work:
+            if self._shared_ladder_day() != today:
+                break
+            self.with_company(company)._run_batch(ids, today)
+            remaining -= len(ids)
+            if not Cron._commit_progress(len(ids), remaining=remaining):
+                return
+        Cron._commit_progress(remaining=0)
 
     @api.model
-    def _start_second_worker(self, today):
-        """When this run is the scheduled daily run, start the second worker,
-        once a day: not again while it is due to start, nor once it ran
-        today (it then goes on by itself while it has batches left)."""
+    def _open_ladder_to_second_worker(self, today):
+        """When this run is the scheduled daily run, open the day's ladder to
+        the second worker and start it, once a day."""
         daily = self.env.ref(DAILY_CRON, raise_if_not_found=False)
         second = self.env.ref(SECOND_WORKER_CRON, raise_if_not_found=False)
         if not (daily and second) or self.env.context.get("cron_id") != daily.id:
             return
-        second = second.sudo()
-        ran_today = (
-            second.lastcall
-            and fields.Datetime.context_timestamp(self, second.lastcall).date() >= today
-        )
-        due = (
-            self.env["ir.cron.trigger"]
-            .sudo()
-            .search_count([("cron_id", "=", second.id)], limit=1)
-        )
-        if second.active and not ran_today and not due:
-            second._trigger()
-
-    @api.model
-    def _wait_for_second_worker(self):
-        """Wait until the second worker is not running: the cron worker that
-        runs a job holds its row locked. This run commits first, so that it
-        holds nothing the second worker may wait for."""
-        second = self.env.ref(SECOND_WORKER_CRON, raise_if_not_found=False)
-        if not second:
+        if not second.sudo().active or self._shared_ladder(today):
             return
-        self.env["ir.cron"]._commit_progress()
-        try:
-            # the savepoint is rolled back: the lock is released with it
-            with closing(self.env.cr.savepoint(flush=False)):
-                self.env.cr.execute("SET LOCAL lock_timeout = '5min'")
-                self.env.cr.execute(
-                    "SELECT id FROM ir_cron WHERE id = %s FOR NO KEY UPDATE",
-                    [second.id],
-                )
-        except CONCURRENCY_ERRORS as error:
-            _logger.info("Debt recovery: the second worker still runs: %s", error)
+        self.env["ir.config_parameter"].sudo().set_param(
+            SHARED_LADDER, f"{today.isoformat()}:open"
+        )
+        second.sudo()._trigger()
 
     @api.model
-    def _daily_run_running(self):
-        """Whether a cron worker runs the daily run now (it holds its row)."""
-        daily = self.env.ref(DAILY_CRON, raise_if_not_found=False)
-        if not daily:
-            return False
-        with closing(self.env.cr.savepoint(flush=False)):
-            self.env.cr.execute(
-                "SELECT id FROM ir_cron WHERE id = %s FOR NO KEY UPDATE SKIP LOCKED",
-                [daily.id],
+    def _close_ladder_to_second_worker(self, today):
+        """Close the day's ladder to the second worker; whether it was open
+        (the second worker may still hold a batch)."""
+        state = self._shared_ladder(today)
+        if state == "open":
+            self.env["ir.config_parameter"].sudo().set_param(
+                SHARED_LADDER, f"{today.isoformat()}:closed"
             )
-            return not self.env.cr.fetchone()
+        return bool(state)
+
+    @api.model
+    def _shared_ladder(self, today):
+        """The state of ``today``'s shared ladder: open, closed or nothing."""
+        day, _colon, state = (self._shared_ladder_value() or "").partition(":")
+        return state if day == today.isoformat() else ""
+
+    @api.model
+    def _shared_ladder_day(self):
+        """The day whose ladder is open to the second worker, if any."""
+        day, _colon, state = (self._shared_ladder_value() or "").partition(":")
+        return fields.Date.to_date(day) if state == "open" else None
+
+    @api.model
+    def _shared_ladder_value(self):
+        # read from the table: the other worker's change, committed since
+        # this process cached the parameters, is what counts
+        self.env["ir.config_parameter"].flush_model(["value"])
+        self.env.cr.execute(
+            "SELECT value FROM ir_config_parameter WHERE key = %s", [SHARED_LADDER]
+        )
+        row = self.env.cr.fetchone()
+        return row and row[0]

@@ -14,7 +14,11 @@ from odoo.tests import BaseCase, get_db_name, tagged
 
 from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
 
-from ..models.debt_recovery_run_workers import DAILY_CRON, SECOND_WORKER_CRON
+from ..models.debt_recovery_run_workers import (
+    DAILY_CRON,
+    SECOND_WORKER_CRON,
+    SHARED_LADDER,
+)
 
 CUSTOMERS = 60
 BATCH = 7
@@ -113,10 +117,8 @@ class TestConcurrentRuns(BaseCase):
                 "invoices": invoices.ids,
                 "crons": (env.ref(DAILY_CRON) | env.ref(SECOND_WORKER_CRON)).ids,
             }
-            # the second worker starts once a day: not yet run today
-            second = env.ref(SECOND_WORKER_CRON)
-            self.second_lastcall = second.lastcall
-            second.lastcall = False
+            # the ladder is shared once a day: not yet today
+            env["ir.config_parameter"].sudo().set_param(SHARED_LADDER, False)
         self.addCleanup(self.remove_data)
 
     def remove_data(self):
@@ -141,7 +143,7 @@ class TestConcurrentRuns(BaseCase):
             env["ir.cron.trigger"].search(
                 [("cron_id", "in", self.ids["crons"])]
             ).unlink()
-            env.ref(SECOND_WORKER_CRON).lastcall = self.second_lastcall
+            env["ir.config_parameter"].sudo().set_param(SHARED_LADDER, False)
 
     def run_in_thread(self, barrier, errors):
         try:

@@ -2,20 +2,23 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
-from odoo import fields
 from odoo.tests import tagged
 
-from ..models.debt_recovery_run_workers import DAILY_CRON, SECOND_WORKER_CRON
+from ..models.debt_recovery_run_workers import (
+    DAILY_CRON,
+    SECOND_WORKER_CRON,
+    SHARED_LADDER,
+)
 from .common import DebtRecoveryCommon
 
 
 @tagged("post_install", "-at_install")
 @freeze_time(DebtRecoveryCommon.TODAY)
 class TestDailyRunSecondWorker(DebtRecoveryCommon):
-    """The scheduled daily run starts a second cron worker on the day's
-    ladder batches when it has more than one, once a day; the second worker
-    works only while the daily run runs, and what it left is evaluated by
-    the daily run."""
+    """The scheduled daily run opens the day's ladder batches to a second
+    cron worker when it has more than one, once a day; the second worker
+    works only while the ladder is open, and the daily run closes it and
+    takes what is left before the courtesy reminders."""
 
     def setUp(self):
         super().setUp()
@@ -31,7 +34,14 @@ class TestDailyRunSecondWorker(DebtRecoveryCommon):
         self.second = self.env.ref(SECOND_WORKER_CRON)
         self.daily.code = "model._cron_daily(batch_size=2)"
         self.second.code = "model._cron_daily_second_worker(batch_size=2)"
-        self.second.lastcall = False  # not run today
+
+    def shared_ladder(self):
+        return self.env["ir.config_parameter"].sudo().get_param(SHARED_LADDER)
+
+    def open_ladder(self):
+        self.env["ir.config_parameter"].sudo().set_param(
+            SHARED_LADDER, f"{self.TODAY.isoformat()}:open"
+        )
 
     def second_worker_triggers(self):
         return self.env["ir.cron.trigger"].search([("cron_id", "=", self.second.id)])
@@ -52,6 +62,9 @@ class TestDailyRunSecondWorker(DebtRecoveryCommon):
         self.run_cron(self.daily)
         self.assertEqual(len(self.second_worker_triggers()), 1)
         self.assertEqual(len(self.evaluated()), 5)
+        self.assertEqual(
+            self.shared_ladder(), f"{self.TODAY}:closed", "closed once done"
+        )
 
     def test_one_batch_is_not_shared(self):
         self.daily.code = "model._cron_daily()"
@@ -84,10 +97,8 @@ class TestDailyRunSecondWorker(DebtRecoveryCommon):
             {"name": "Coming customer", "email": "coming@example.com"}
         )
         self.invoice(100.0, self.days_ago(-2), partner=coming)
-        with (
-            patch.object(Run, "_daily_run_running", return_value=True),
-            patch.object(Run, "_check_plans") as plans,
-        ):
+        self.open_ladder()
+        with patch.object(Run, "_check_plans") as plans:
             self.run_cron(self.second)
         self.assertEqual(len(self.evaluated()), 5)
         plans.assert_not_called()
@@ -101,21 +112,32 @@ class TestDailyRunSecondWorker(DebtRecoveryCommon):
     def test_it_is_started_once_a_day(self):
         self.run_cron(self.daily)
         self.assertEqual(len(self.second_worker_triggers()), 1)
+        self.second_worker_triggers().unlink()
         more = self.env["res.partner"].create(
             [{"name": f"Late customer {index}"} for index in range(3)]
         )
         for partner in more:
             self.invoice(100.0, self.days_ago(10), partner=partner)
         self.run_cron(self.daily)
-        self.assertEqual(len(self.second_worker_triggers()), 1, "already due")
-        self.second_worker_triggers().unlink()
-        self.second.lastcall = fields.Datetime.now()
-        for partner in self.env["res.partner"].create(
-            [{"name": f"Later customer {index}"} for index in range(3)]
-        ):
-            self.invoice(100.0, self.days_ago(10), partner=partner)
-        self.run_cron(self.daily)
-        self.assertFalse(self.second_worker_triggers(), "it ran today")
+        self.assertFalse(self.second_worker_triggers(), "once a day")
+
+    def test_the_second_worker_stops_once_the_ladder_is_closed(self):
+        Run = type(self.env["debt.recovery.run"])
+        real = Run._run_batch
+        taken = []
+
+        def close_after_the_first(run, ids, today, *args):
+            taken.append(ids)
+            real(run, ids, today, *args)
+            run.env["ir.config_parameter"].sudo().set_param(
+                SHARED_LADDER, f"{today.isoformat()}:closed"
+            )
+
+        self.open_ladder()
+        with patch.object(Run, "_run_batch", close_after_the_first):
+            self.run_cron(self.second)
+        self.assertEqual(len(taken), 1, "no batch taken once closed")
+        self.assertEqual(len(self.evaluated()), 2)
 
     def test_a_run_outside_the_schedule_does_not_start_it(self):
         self.env["debt.recovery.run"]._run_now_company(self.company)

@@ -35,6 +35,10 @@ class TestDailyRunTimeLimit(DebtRecoveryCommon):
         self.overdue = self.customers("Late", 5)
         for partner in self.overdue:
             self.invoice(100.0, self.days_ago(10), partner=partner)
+        # the first of the courtesy candidates (lowest ids)
+        self.first = self.customers("First", 4)
+        for partner in self.first:
+            self.invoice(100.0, TODAY + timedelta(days=2), partner=partner)
         self.coming = self.customers("Coming", 3)
         for partner in self.coming:
             self.invoice(100.0, TODAY + timedelta(days=2), partner=partner)
@@ -62,5 +66,29 @@ class TestDailyRunTimeLimit(DebtRecoveryCommon):
             [("partner_id", "in", self.coming.ids), ("event", "=", "courtesy")]
         )
         self.assertEqual(len(courtesy), 3, "every courtesy reminder of the day")
+        self.assert_done_for_the_day()
+
+    def test_customers_left_without_reminder_do_not_hold_the_others(self):
+        """Courtesy candidates that get no reminder (here: excluded) stay
+        candidates all day; the run still reaches the others and ends."""
+        self.env["debt.recovery.followup"]._for_partners(self.first)._exclude(
+            "Handled by the lawyers"
+        )
+        with patch.object(ir_cron, "MIN_TIME_PER_JOB", 0):
+            self.run_daily()
+        courtesy = self.env["debt.recovery.interaction"].search(
+            [("partner_id", "in", self.coming.ids), ("event", "=", "courtesy")]
+        )
+        self.assertEqual(len(courtesy), 3)
+        self.assert_done_for_the_day()
+
+    def assert_done_for_the_day(self):
         cron = self.env.ref("account_debt_recovery.ir_cron_debt_recovery_daily")
-        self.assertGreater(cron.nextcall.date(), TODAY, "done for the day")
+        progress = self.env["ir.cron.progress"].search(
+            [("cron_id", "=", cron.id)], order="id desc", limit=1
+        )
+        self.assertEqual(progress.remaining, 0, "nothing left for the day")
+        self.assertFalse(
+            self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]),
+            "not called again",
+        )
