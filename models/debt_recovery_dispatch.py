@@ -7,7 +7,6 @@ from odoo.exceptions import UserError
 from odoo.tools import email_normalize, groupby
 
 from . import reminder_body
-from .debt_recovery_run import CONCURRENCY_ERRORS
 
 _logger = logging.getLogger(__name__)
 
@@ -60,8 +59,6 @@ class DebtRecoveryDispatch(models.AbstractModel):
             with self.env.cr.savepoint():
                 method(batch, *args)
             return
-        except CONCURRENCY_ERRORS:
-            raise  # another run holds or changed the batch: it is skipped
         except Exception as error:  # noqa: BLE001 - isolated below, item by item
             _logger.info("Debt recovery: batch failed, retried item by item: %s", error)
             if len(batch) == 1:

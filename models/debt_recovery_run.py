@@ -53,9 +53,10 @@ class DebtRecoveryRun(models.AbstractModel):
         # the ladder is done once nobody is left: the second worker takes no
         # more batches, the last pass waits for those it holds
         shared = self._close_ladder_to_second_worker(today)
-        work = self._batches(today, batch_size)
-        if not self._run_batches(work, today, phases_after=1, wait=shared):
-            return
+        if work or shared:  # else nobody was on the ladder to begin with
+            work = self._batches(today, batch_size)
+            if not self._run_batches(work, today, phases_after=1, wait=shared):
+                return
         # rule 9, after the ladder: a customer it contacted today waits
         self._run_courtesy(today, batch_size)
         self.env["ir.cron"]._commit_progress(remaining=0)

@@ -55,8 +55,12 @@ class DebtRecoveryRun(models.AbstractModel):
 
     @api.model
     def _close_ladder_to_second_worker(self, today):
-        """Close the day's ladder to the second worker; whether it was open
-        (the second worker may still hold a batch)."""
+        """When this run is the scheduled daily run, close the day's ladder
+        to the second worker; whether it was opened today (the second worker
+        may still hold a batch)."""
+        daily = self.env.ref(DAILY_CRON, raise_if_not_found=False)
+        if not daily or self.env.context.get("cron_id") != daily.id:
+            return False
         state = self._shared_ladder(today)
         if state == "open":
             self.env["ir.config_parameter"].sudo().set_param(
@@ -72,9 +76,10 @@ class DebtRecoveryRun(models.AbstractModel):
 
     @api.model
     def _shared_ladder_day(self):
-        """The day whose ladder is open to the second worker, if any."""
-        day, _colon, state = (self._shared_ladder_value() or "").partition(":")
-        return fields.Date.to_date(day) if state == "open" else None
+        """Today, when today's ladder is open to the second worker (a ladder
+        left open by a daily run that stopped is not another day's)."""
+        today = fields.Date.context_today(self)
+        return today if self._shared_ladder(today) == "open" else None
 
     @api.model
     def _shared_ladder_value(self):

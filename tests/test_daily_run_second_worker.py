@@ -1,3 +1,4 @@
+from datetime import timedelta
 from unittest.mock import patch
 
 from freezegun import freeze_time
@@ -81,6 +82,18 @@ class TestDailyRunSecondWorker(DebtRecoveryCommon):
         self.run_cron(self.daily)
         self.assertEqual(len(self.evaluated()), 5)
         self.assertEqual(len(self.mails(self.partners)), 5)
+
+    def test_a_ladder_left_open_another_day_is_not_taken(self):
+        """A daily run that stopped left yesterday's ladder open: the second
+        worker does not run yesterday's ladder today."""
+        yesterday = self.TODAY - timedelta(days=1)
+        self.env["ir.config_parameter"].sudo().set_param(
+            SHARED_LADDER, f"{yesterday.isoformat()}:open"
+        )
+        self.run_cron(self.second)
+        self.assertFalse(self.evaluated())
+        followups = self.env["debt.recovery.followup"]._for_partners(self.partners)
+        self.assertFalse(any(followups.mapped("last_evaluation_date")))
 
     def test_beside_the_daily_run_it_takes_ladder_batches_only(self):
         Run = type(self.env["debt.recovery.run"])
