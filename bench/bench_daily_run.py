@@ -165,24 +165,30 @@ def sequential(args):
 # ----------------------------------------------------------------------
 # --concurrent N
 # ----------------------------------------------------------------------
+def counted_evaluations(env):
+    """The sizes of the batches the run evaluates, appended to the list
+    returned, while the patch returned with it is active."""
+    Run = type(env["debt.recovery.run"])
+    evaluated, original = [], Run._evaluate
+
+    def counting(self, followups, today, automated=True):
+        evaluated.append(len(followups))
+        return original(self, followups, today, automated)
+
+    return evaluated, patch.object(Run, "_evaluate", counting)
+
+
 def worker(args):
     """One of the N processes: load, say ready, wait for "go", run the day,
     print what it did as one JSON line."""
     with odoo_env(args.config, args.database) as env:
-        Run = type(env["debt.recovery.run"])
-        evaluated = []
-        original = Run._evaluate
-
-        def counting(self, followups, today, automated=True):
-            evaluated.append(len(followups))
-            return original(self, followups, today, automated)
-
+        evaluated, counting = counted_evaluations(env)
         env["debt.recovery.run"]._companies()  # warm the registry and caches
         env.cr.rollback()
         print("ready", flush=True)
         sys.stdin.readline()
         queries, started, cpu = sql_db.sql_counter, time.monotonic(), cpu_seconds()
-        with patch.object(Run, "_evaluate", counting):
+        with counting:
             env["debt.recovery.run"]._cron_daily()
         result = {
             "seconds": time.monotonic() - started,

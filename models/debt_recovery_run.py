@@ -50,12 +50,11 @@ class DebtRecoveryRun(models.AbstractModel):
             self._open_ladder_to_second_worker(today)
         if not self._run_batches(work, today, phases_after=1):
             return
-        # the ladder is done once nobody is left: the second worker takes no
-        # more batches, the last pass waits for those it holds
-        shared = self._close_ladder_to_second_worker(today)
-        if work or shared:  # else nobody was on the ladder to begin with
+        # a shared ladder is done once nobody is left: the second worker
+        # takes no more batches, the last pass waits for those it holds
+        if self._close_ladder_to_second_worker(today):
             work = self._batches(today, batch_size)
-            if not self._run_batches(work, today, phases_after=1, wait=shared):
+            if not self._run_batches(work, today, phases_after=1, wait=True):
                 return
         # rule 9, after the ladder: a customer it contacted today waits
         self._run_courtesy(today, batch_size)
