@@ -3,6 +3,7 @@ import logging
 from odoo import Command, api, models
 from odoo.fields import Domain
 
+from . import debt_recovery_locks as locks
 from .debt_recovery_run import CONCURRENCY_ERRORS
 
 _logger = logging.getLogger(__name__)
@@ -57,7 +58,7 @@ class DebtRecoveryCourtesy(models.AbstractModel):
         followups = Run._ensure_followups(list(partners), company)
         try:
             with self.env.cr.savepoint():
-                locked = followups.try_lock_for_update(allow_referencing=True)
+                locked = locks.try_lock(followups)
                 locked.invalidate_recordset()
                 AML = self.env["account.move.line"]
                 horizon = max(

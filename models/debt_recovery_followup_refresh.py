@@ -2,6 +2,8 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
+from . import debt_recovery_locks as locks
+
 
 class DebtRecoveryFollowup(models.Model):
     """The ledger changed (a payment, a credit, a cancelled invoice): the
@@ -26,7 +28,7 @@ class DebtRecoveryFollowup(models.Model):
         missing = owing - followups.partner_id
         if missing:
             followups |= self._for_partners(missing, company)
-        locked = followups.try_lock_for_update(allow_referencing=True)
+        locked = locks.try_lock(followups)
         locked._refresh_figures()
         locked._reopen_unpaid_promises(figures)
         thanks = dict.fromkeys(locked._keep_paid_promises(figures), "promise")

@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.fields import Domain
 from odoo.tools import format_date
 
+from . import debt_recovery_locks as locks
 from .debt_recovery_workflow import workflow
 
 
@@ -36,7 +37,7 @@ class DebtRecoveryPlanMonitor(models.AbstractModel):
     def _locked(self, records, still_due):
         """``records`` locked by this run, skipping those another run holds,
         and read again: those ``still_due`` says are still to do."""
-        locked = records.try_lock_for_update(allow_referencing=True)
+        locked = locks.try_lock(records)
         locked.invalidate_recordset()
         return locked.filtered(still_due)
 

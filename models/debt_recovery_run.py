@@ -8,6 +8,7 @@ from odoo.exceptions import UserError
 from odoo.fields import Domain
 from odoo.tools import SQL, split_every
 
+from . import debt_recovery_locks as locks
 from .debt_recovery_roles import check_collector, check_manager
 
 _logger = logging.getLogger(__name__)
@@ -299,7 +300,7 @@ class DebtRecoveryRun(models.AbstractModel):
         followups = self.env["debt.recovery.followup"].browse(ids)
         try:
             with self.env.cr.savepoint():
-                locked = followups.try_lock_for_update(allow_referencing=True)
+                locked = locks.try_lock(followups)
                 locked.invalidate_recordset()
                 todo = locked.filtered(lambda f: f.last_evaluation_date != today)
                 self._evaluate(todo, today)
@@ -320,7 +321,7 @@ class DebtRecoveryRun(models.AbstractModel):
         """Send the levels waiting for review, as the run would have sent
         them (by a collector: logged as manual)."""
         today = fields.Date.context_today(self)
-        locked = followups.try_lock_for_update(allow_referencing=True)
+        locked = locks.try_lock(followups)
         if locked != followups:
             raise UserError(
                 self.env._(

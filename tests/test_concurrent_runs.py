@@ -273,3 +273,32 @@ class TestConcurrentRuns(BaseCase):
                 sorted(counts), sorted(self.ids["partners"]), "everybody was reminded"
             )
             self.assertEqual(set(counts.values()), {1}, "somebody was reminded twice")
+
+    def test_a_batch_another_run_did_meanwhile_is_skipped_without_an_error(self):
+        """A run whose snapshot predates the other run's commit of the same
+        batch cannot lock it (PostgreSQL: could not serialize): it skips the
+        batch, contacts nobody again, and logs no error (an expected race
+        between two runs, not a failure)."""
+        with self.registry.cursor() as late_cr, self.registry.cursor() as early_cr:
+            late = self.env_of(late_cr)
+            today = fields.Date.context_today(late["res.partner"])
+            ids = (
+                late["debt.recovery.followup"]
+                .search([("partner_id", "in", self.ids["partners"][:BATCH])])
+                .ids
+            )  # the late run's snapshot is taken here
+            self.env_of(early_cr)["debt.recovery.run"]._run_batch(ids, today)
+            early_cr.commit()
+            with self.assertNoLogs(level="ERROR"):
+                late["debt.recovery.run"]._run_batch(ids, today)
+            late_cr.commit()
+        with self.registry.cursor() as cr:
+            counts = dict(
+                self.env_of(cr)["debt.recovery.interaction"]._read_group(
+                    [("followup_id", "in", ids), ("event", "=", "level")],
+                    ["followup_id"],
+                    ["__count"],
+                )
+            )
+            self.assertEqual(len(counts), BATCH, "the early run reminded them")
+            self.assertEqual(set(counts.values()), {1}, "the late run did it again")

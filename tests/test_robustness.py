@@ -33,6 +33,7 @@ from odoo.tools import mute_logger
 
 from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
 
+from ..models import debt_recovery_locks as locks
 from .common import DebtRecoveryCommon
 
 TODAY = DebtRecoveryCommon.TODAY
@@ -234,14 +235,13 @@ class TestRobustness(DebtRecoveryCommon):
         self.set_levels_auto()
         partners = self.customers(3)
         busy = partners[1]
-        Followup = type(self.env["debt.recovery.followup"])
-        lock = Followup.try_lock_for_update
+        lock = locks.try_lock
 
-        def held_by_the_other_run(records, **kwargs):
+        def held_by_the_other_run(records):
             # the other run holds the row lock of ``busy``: SKIP LOCKED skips it
-            return lock(records.filtered(lambda f: f.partner_id != busy), **kwargs)
+            return lock(records.filtered(lambda f: f.partner_id != busy))
 
-        with patch.object(Followup, "try_lock_for_update", held_by_the_other_run):
+        with patch.object(locks, "try_lock", held_by_the_other_run):
             self.run_daily()
         self.assertEqual(self.levels_sent(partners).partner_id, partners - busy)
         self.assertFalse(self.followup(busy).last_evaluation_date)
@@ -256,20 +256,19 @@ class TestRobustness(DebtRecoveryCommon):
         self.set_levels_auto()
         invoice = self.invoice(1000.0, self.days_ago(30))
         others = self.customers(1)
-        Followup = type(self.env["debt.recovery.followup"])
         Cron = type(self.env["ir.cron"])
-        lock = Followup.try_lock_for_update
+        lock = locks.try_lock
         paying = []
 
-        def lock_then_pay(records, **kwargs):
-            locked = lock(records, **kwargs)
+        def lock_then_pay(records):
+            locked = lock(records)
             if not paying:
                 paying.append(True)
                 self.pay(invoice)  # committed by the cashier just now
             return locked
 
         with (
-            patch.object(Followup, "try_lock_for_update", lock_then_pay),
+            patch.object(locks, "try_lock", lock_then_pay),
             patch.object(Cron, "_commit_progress", return_value=float("inf")),
         ):
             self.cron_run()._cron_daily()
