@@ -317,6 +317,15 @@ class DebtRecoveryFollowup(models.Model):
         """The follow-ups of ``partners`` (their commercial partners) in
         ``company`` (default: the current one), created when missing."""
         company = company or self.env.company
+        existing, missing = self._existing_for(partners, company)
+        if missing:
+            existing |= self._create_for(missing, company)
+        return existing.with_env(self.env)
+
+    @api.model
+    def _existing_for(self, partners, company):
+        """``(follow-ups, customers without one)`` of ``partners`` (their
+        commercial partners) in ``company``."""
         customers = partners.commercial_partner_id
         existing = (
             self.sudo()
@@ -325,17 +334,24 @@ class DebtRecoveryFollowup(models.Model):
                 [("partner_id", "in", customers.ids), ("company_id", "=", company.id)]
             )
         )
-        missing = customers - existing.partner_id
-        if missing:
-            existing |= self._workflow().create(
+        return existing.with_env(self.env), customers - existing.partner_id
+
+    @api.model
+    def _create_for(self, customers, company):
+        """New follow-ups of ``customers`` (commercial partners) in
+        ``company``."""
+        return (
+            self._workflow()
+            .create(
                 [
                     {"partner_id": partner.id, "company_id": company.id}
                     # in one order whoever creates them: two runs creating the
                     # same ones wait for each other instead of deadlocking
-                    for partner in missing.sorted("id")
+                    for partner in customers.sorted("id")
                 ]
             )
-        return existing.with_env(self.env)
+            .with_env(self.env)
+        )
 
     def _policy(self):
         """The policy that applies: the follow-up's own, else the company's

@@ -139,15 +139,6 @@ class DebtRecoveryRun(models.AbstractModel):
         except CONCURRENCY_ERRORS as error:
             _logger.info("Debt recovery: plans checked by another run: %s", error)
 
-    @api.model
-    def _run_for(self, followups):
-        """Evaluate ``followups`` now, as the daily run would (same rules,
-        same idempotence: those evaluated today are left as they are)."""
-        today = fields.Date.context_today(self)
-        for company in followups.company_id:
-            ids = followups.filtered(lambda f, c=company: f.company_id == c).ids
-            self.with_company(company)._run_batch(ids, today)
-
     # ------------------------------------------------------------------
     # Run now: the daily run's steps, in the collector's transaction
     # ------------------------------------------------------------------
@@ -267,30 +258,74 @@ class DebtRecoveryRun(models.AbstractModel):
 
     @api.model
     def _ensure_followups(self, partners, company):
-        """The follow-ups of ``partners``, created when missing. Another run
-        creating the same ones at the same time wins: its follow-ups are read
-        once it committed."""
+        """The follow-ups of ``partners``, created when missing. One run at a
+        time creates a company's missing follow-ups (a transaction lock);
+        another run at the same moment waits until it committed, then reads
+        them instead of inserting them again."""
         Partner = self.env["res.partner"].with_context(active_test=False)
         partners = Partner.union(*partners)
+        Followup = self.env["debt.recovery.followup"]
         for _attempt in range(3):
-            try:
-                with self.env.cr.savepoint():
-                    return self.env["debt.recovery.followup"]._for_partners(
-                        partners, company
+            existing, missing = Followup._existing_for(partners, company)
+            if not missing:
+                return existing
+            if self._lock_followup_creation(company):
+                try:
+                    with self.env.cr.savepoint():
+                        return existing | Followup._create_for(missing, company)
+                except (errors.UniqueViolation, *CONCURRENCY_ERRORS):
+                    # created meanwhile outside a run (a user's action)
+                    _logger.info("Debt recovery: follow-ups created meanwhile")
+            if self.env.context.get("debt_run_now"):
+                # a user's request is never committed halfway
+                raise UserError(
+                    self.env._(
+                        "The daily run is working on these customers right "
+                        "now: try again in a minute."
                     )
-            except (errors.UniqueViolation, *CONCURRENCY_ERRORS):
-                _logger.info("Debt recovery: follow-ups created by another run")
-                if self.env.context.get("debt_run_now"):
-                    # a user's request is never committed halfway
-                    raise UserError(
-                        self.env._(
-                            "The daily run is working on these customers right "
-                            "now: try again in a minute."
-                        )
-                    ) from None
-                self.env["ir.cron"]._commit_progress()
-                self.env.invalidate_all()
-        return self.env["debt.recovery.followup"]._for_partners(partners, company)
+                )
+            self._wait_for_followup_creation(company)
+        return Followup._for_partners(partners, company)
+
+    @api.model
+    def _followup_creation_lock(self, company):
+        return SQL(
+            "hashtext('account_debt_recovery.followup_creation'), %s", company.id
+        )
+
+    @api.model
+    def _lock_followup_creation(self, company):
+        """Whether this transaction holds (or now took) the right to create
+        ``company``'s follow-ups, until it commits."""
+        self.env.cr.execute(
+            SQL(
+                "SELECT pg_try_advisory_xact_lock(%s)",
+                self._followup_creation_lock(company),
+            )
+        )
+        return self.env.cr.fetchone()[0]
+
+    @api.model
+    def _wait_for_followup_creation(self, company):
+        """Wait, a minute at most, until the run creating ``company``'s
+        follow-ups committed; then read afresh (what this run did so far is
+        committed first)."""
+        Cron = self.env["ir.cron"]
+        Cron._commit_progress()
+        try:
+            with closing(self.env.cr.savepoint(flush=False)):
+                self.env.cr.execute("SET LOCAL lock_timeout = '60s'")
+                self.env.cr.execute(
+                    SQL(
+                        "SELECT pg_advisory_xact_lock(%s)",
+                        self._followup_creation_lock(company),
+                    ),
+                    log_exceptions=False,
+                )
+        except CONCURRENCY_ERRORS as error:
+            _logger.info("Debt recovery: waited for another run: %s", error)
+        Cron._commit_progress()  # releases the lock; the next read is fresh
+        self.env.invalidate_all()
 
     @api.model
     def _run_batch(self, ids, today):

@@ -302,3 +302,56 @@ class TestConcurrentRuns(BaseCase):
             )
             self.assertEqual(len(counts), BATCH, "the early run reminded them")
             self.assertEqual(set(counts.values()), {1}, "the late run did it again")
+
+    def test_two_runs_creating_the_same_followups_log_no_error(self):
+        """Customers owing for the first time get their follow-up from the
+        first run that reaches them; a second run at the same moment waits
+        for it and reads those, without a failed insert in the log."""
+        with self.registry.cursor() as cr:
+            env = self.env_of(cr)
+            new = env["res.partner"].create(
+                [{"name": f"First-time customer {index}"} for index in range(5)]
+            )
+            self.ids["coming"].extend(new.ids)  # removed with the test's data
+            company_id = env.ref("base.main_company").id
+        found, errors = [], []
+
+        def second_run():
+            try:
+                with self.registry.cursor() as cr:
+                    env = self.env_of(cr)
+                    followups = env["debt.recovery.run"]._ensure_followups(
+                        list(env["res.partner"].browse(new.ids)),
+                        env["res.company"].browse(company_id),
+                    )
+                    found.extend(followups.ids)
+            except Exception as error:  # noqa: BLE001 - reported by the test
+                errors.append(error)
+
+        with self.assertNoLogs(level="ERROR"), self.registry.cursor() as first_cr:
+            env = self.env_of(first_cr)
+            created = env["debt.recovery.run"]._ensure_followups(
+                list(env["res.partner"].browse(new.ids)),
+                env["res.company"].browse(company_id),
+            )
+            thread = threading.Thread(target=second_run)
+            thread.start()
+            self.wait_for_a_lock_wait(first_cr)
+            first_cr.commit()
+            thread.join(timeout=120)
+        self.assertFalse(errors, f"the second run failed: {errors}")
+        self.assertEqual(sorted(found), sorted(created.ids), "it read the first's")
+
+    def wait_for_a_lock_wait(self, cr):
+        """Until another connection of this database waits for a lock."""
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            cr.execute("SELECT pg_stat_clear_snapshot()")  # read it afresh
+            cr.execute(
+                "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() "
+                "AND wait_event_type = 'Lock' AND pid != pg_backend_pid()"
+            )
+            if cr.fetchone():
+                return
+            time.sleep(0.02)
+        self.fail("the second run never waited for the first")
