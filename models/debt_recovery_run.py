@@ -20,6 +20,9 @@ CONCURRENCY_ERRORS = (
     errors.LockNotAvailable,
     errors.DeadlockDetected,
 )
+# How long a run waits for what another run holds before leaving it to the
+# next pass.
+WAIT_FOR_OTHER_RUN = "60s"
 
 
 class DebtRecoveryRun(models.AbstractModel):
@@ -97,7 +100,9 @@ class DebtRecoveryRun(models.AbstractModel):
         follow-ups (the savepoint is rolled back: the locks go with it)."""
         try:
             with closing(self.env.cr.savepoint(flush=False)):
-                self.env.cr.execute("SET LOCAL lock_timeout = '60s'")
+                self.env.cr.execute(
+                    SQL("SET LOCAL lock_timeout = %s", WAIT_FOR_OTHER_RUN)
+                )
                 self.env.cr.execute(
                     SQL(
                         "SELECT id FROM debt_recovery_followup WHERE id IN %s "
@@ -314,7 +319,9 @@ class DebtRecoveryRun(models.AbstractModel):
         Cron._commit_progress()
         try:
             with closing(self.env.cr.savepoint(flush=False)):
-                self.env.cr.execute("SET LOCAL lock_timeout = '60s'")
+                self.env.cr.execute(
+                    SQL("SET LOCAL lock_timeout = %s", WAIT_FOR_OTHER_RUN)
+                )
                 self.env.cr.execute(
                     SQL(
                         "SELECT pg_advisory_xact_lock(%s)",

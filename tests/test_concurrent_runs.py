@@ -14,6 +14,7 @@ from odoo.tests import BaseCase, get_db_name, tagged
 
 from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
 
+from ..models import debt_recovery_run
 from ..models.debt_recovery_run_workers import (
     DAILY_CRON,
     SECOND_WORKER_CRON,
@@ -341,6 +342,42 @@ class TestConcurrentRuns(BaseCase):
             thread.join(timeout=120)
         self.assertFalse(errors, f"the second run failed: {errors}")
         self.assertEqual(sorted(found), sorted(created.ids), "it read the first's")
+
+    def test_a_batch_still_held_after_the_wait_is_left_to_the_next_run(self):
+        """The last ladder pass waits for what another run holds, a while at
+        most: the customers still held then are skipped (the next run
+        evaluates them), the others of their batch are done."""
+        with self.registry.cursor() as holder_cr, self.registry.cursor() as cr:
+            env = self.env_of(cr)
+            followups = env["debt.recovery.followup"].search(
+                [("partner_id", "in", self.ids["partners"][:BATCH])]
+            )
+            held, free = followups[:2], followups[2:]
+            holder_cr.execute(
+                "SELECT id FROM debt_recovery_followup WHERE id IN %s FOR UPDATE",
+                [tuple(held.ids)],
+            )
+            today = fields.Date.context_today(env["res.partner"])
+            Run = env["debt.recovery.run"]
+            with (
+                patch.object(debt_recovery_run, "WAIT_FOR_OTHER_RUN", "200ms"),
+                self.assertNoLogs(level="ERROR"),
+            ):
+                done = Run._run_batches(
+                    [(env.company, followups.ids)], today, wait=True
+                )
+            self.assertTrue(done)
+            env.invalidate_all()
+            self.assertEqual(followups.filtered("last_evaluation_date"), free)
+            holder_cr.rollback()  # the other run let go
+        with self.registry.cursor() as cr:
+            env = self.env_of(cr)
+            env["debt.recovery.run"]._cron_daily(batch_size=BATCH)
+            levels = env["debt.recovery.interaction"].search(
+                [("followup_id", "in", followups.ids), ("event", "=", "level")]
+            )
+            self.assertEqual(levels.followup_id, followups.with_env(env))
+            self.assertEqual(len(levels), len(followups), "one reminder each")
 
     def wait_for_a_lock_wait(self, cr):
         """Until another connection of this database waits for a lock."""
