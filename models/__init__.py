@@ -17,6 +17,7 @@ from . import debt_recovery_followup_refresh
 from . import debt_recovery_followup_thanks
 from . import debt_recovery_interaction
 from . import debt_recovery_interaction_outcome
+from . import debt_recovery_interaction_delivery
 from . import debt_recovery_interaction_portal
 from . import debt_recovery_plan
 from . import debt_recovery_plan_checks

@@ -135,66 +135,6 @@ class DebtRecoveryInteraction(models.Model):
     )
     summary = fields.Char(required=True, tracking=True)
     notes = fields.Html()
-    recipient_ids = fields.Many2many(
-        "res.partner",
-        relation="debt_recovery_interaction_recipient_rel",
-        column1="interaction_id",
-        column2="partner_id",
-        string="Sent To",
-        readonly=True,
-        copy=False,
-        help="Who the email was sent to.",
-    )
-    mail_message_id = fields.Many2one(
-        "mail.message", string="Email", readonly=True, ondelete="set null"
-    )
-    mail_state = fields.Selection(
-        [
-            ("outgoing", "Queued"),
-            ("sent", "Sent"),
-            ("exception", "Delivery Failed"),
-            ("cancel", "Cancelled"),
-        ],
-        string="Email Status",
-        compute="_compute_mail_state",
-        help="Where the email of this interaction stands in the outgoing queue.",
-    )
-    mail_failure_reason = fields.Text(
-        string="Email Failure", compute="_compute_mail_state"
-    )
-    letter_attachment_id = fields.Many2one(
-        "ir.attachment", string="Letter", readonly=True, ondelete="set null"
-    )
-    letter_state = fields.Selection(
-        [("to_print", "To Print"), ("printed", "Printed"), ("withdrawn", "Withdrawn")],
-        copy=False,
-        index="btree_not_null",
-    )
-    delivery_failed = fields.Boolean(
-        readonly=True,
-        copy=False,
-        help="The contact did not reach the customer (no valid address, or the "
-        "email failed or bounced): it is not a contact.",
-    )
-
-    @api.depends("mail_message_id")
-    def _compute_mail_state(self):
-        """The state of the queued email; a sent email leaves the queue (it is
-        deleted once delivered), so a linked message without one was sent."""
-        mails = (
-            self.env["mail.mail"]
-            .sudo()
-            .search([("mail_message_id", "in", self.mail_message_id.ids)])
-        )
-        by_message = {mail.mail_message_id: mail for mail in mails}
-        for interaction in self:
-            mail = by_message.get(interaction.mail_message_id)
-            if mail:
-                state = "sent" if mail.state == "received" else mail.state
-            else:
-                state = "sent" if interaction.mail_message_id else False
-            interaction.mail_state = state
-            interaction.mail_failure_reason = mail.failure_reason if mail else False
 
     @api.depends("automated", "event")
     def _compute_is_system_entry(self):

@@ -247,44 +247,6 @@ class DebtRecoveryInteraction(models.Model):
         return self._action_open_plan_wizard()
 
     # ------------------------------------------------------------------
-    # Deliveries
-    # ------------------------------------------------------------------
-    @api.model
-    def _debt_delivery_failed(self, reasons):
-        """The emails of ``reasons`` (``{mail.message: reason}``) failed or
-        bounced: their interactions are no contact any more, and their
-        follow-ups show why and ask the collector to fix it."""
-        interactions = self.search(
-            [
-                ("mail_message_id", "in", [message.id for message in reasons]),
-                ("delivery_failed", "=", False),
-            ]
-        )
-        if not interactions:
-            return
-        interactions._debt_system_write({"delivery_failed": True})
-        today = fields.Date.context_today(self)
-        failures = {}
-        for interaction in interactions:
-            reason = self.env._(
-                "The email %(subject)s could not be delivered: %(reason)s",
-                subject=interaction.summary,
-                reason=reasons[interaction.mail_message_id]
-                or self.env._("no reason given"),
-            )
-            failures[interaction.followup_id] = reason
-            interaction.followup_id._write_changes(
-                {"last_failure": reason, "last_failure_date": today}
-            )
-        self._log(
-            [
-                followup._event_values("failure", reason)
-                for followup, reason in failures.items()
-            ]
-        )
-        self.env["debt.recovery.followup"]._tell_collectors(failures, today)
-
-    # ------------------------------------------------------------------
     # Disputes
     # ------------------------------------------------------------------
     def action_resolve_dispute(self):
