@@ -12,21 +12,23 @@ from odoo.tools import SQL
 
 def try_lock(records):
     """``records`` that this transaction could lock (FOR NO KEY UPDATE SKIP
-    LOCKED, as core's ``try_lock_for_update(allow_referencing=True)``);
-    raises ``SerializationFailure``, unlogged, for rows changed since the
-    snapshot."""
-    ids = tuple(records._ids)
+    LOCKED, as core's ``try_lock_for_update(allow_referencing=True)``; new
+    records are kept); raises ``SerializationFailure``, unlogged, for rows
+    changed since the snapshot."""
+    ids = tuple(id_ for id_ in records._ids if isinstance(id_, int))
     if not ids:
         return records
     cr = records.env.cr
     cr.execute(
         SQL(
-            "SELECT id FROM %s WHERE id IN %s ORDER BY id "
-            "FOR NO KEY UPDATE SKIP LOCKED",
+            "SELECT id FROM %s WHERE id IN %s FOR NO KEY UPDATE SKIP LOCKED",
             SQL.identifier(records._table),
             ids,
         ),
         log_exceptions=False,
     )
     locked = {row[0] for row in cr.fetchall()}
-    return records.browse(id_ for id_ in ids if id_ in locked)
+    # new records are nobody else's: they stay
+    return records.browse(
+        id_ for id_ in records._ids if id_ in locked or not isinstance(id_, int)
+    )

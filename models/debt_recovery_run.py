@@ -264,24 +264,34 @@ class DebtRecoveryRun(models.AbstractModel):
     @api.model
     def _ensure_followups(self, partners, company):
         """The follow-ups of ``partners``, created when missing. One run at a
-        time creates a company's missing follow-ups (a transaction lock);
-        another run at the same moment waits until it committed, then reads
-        them instead of inserting them again."""
+        time creates a company's missing follow-ups (a transaction lock, taken
+        on a fresh snapshot); another run at the same moment waits until it
+        committed, then reads them instead of inserting them again. Customers
+        whose follow-up could still not be created are left to the next
+        pass."""
         Partner = self.env["res.partner"].with_context(active_test=False)
         partners = Partner.union(*partners)
         Followup = self.env["debt.recovery.followup"]
+        run_now = self.env.context.get("debt_run_now")
         for _attempt in range(3):
             existing, missing = Followup._existing_for(partners, company)
             if not missing:
                 return existing
+            if not run_now:
+                # what this run did so far is committed: the lock's statement
+                # takes a fresh snapshot, which sees the follow-ups of a run
+                # that held the lock and committed
+                self.env["ir.cron"]._commit_progress()
             if self._lock_followup_creation(company):
+                existing, missing = Followup._existing_for(partners, company)
                 try:
                     with self.env.cr.savepoint():
                         return existing | Followup._create_for(missing, company)
                 except (errors.UniqueViolation, *CONCURRENCY_ERRORS):
-                    # created meanwhile outside a run (a user's action)
+                    # created meanwhile by a user's action (a payment, a
+                    # logged call), which takes no lock
                     _logger.info("Debt recovery: follow-ups created meanwhile")
-            if self.env.context.get("debt_run_now"):
+            if run_now:
                 # a user's request is never committed halfway
                 raise UserError(
                     self.env._(
@@ -290,7 +300,11 @@ class DebtRecoveryRun(models.AbstractModel):
                     )
                 )
             self._wait_for_followup_creation(company)
-        return Followup._for_partners(partners, company)
+        _logger.info(
+            "Debt recovery: %s customers without a follow-up left to the next pass",
+            len(missing),
+        )
+        return existing
 
     @api.model
     def _followup_creation_lock(self, company):

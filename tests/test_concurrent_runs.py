@@ -2,6 +2,7 @@
 cron's own lock, on committed data. Nobody is contacted twice and both runs
 finish. The data is made and removed by the test itself."""
 
+import logging
 import threading
 import time
 from collections import Counter
@@ -290,8 +291,12 @@ class TestConcurrentRuns(BaseCase):
             )  # the late run's snapshot is taken here
             self.env_of(early_cr)["debt.recovery.run"]._run_batch(ids, today)
             early_cr.commit()
-            with self.assertNoLogs(level="ERROR"):
+            with (
+                self.assertNoLogs(level="ERROR"),
+                self.assertLogs(debt_recovery_run.__name__, logging.INFO) as logged,
+            ):
                 late["debt.recovery.run"]._run_batch(ids, today)
+            self.assertIn("could not serialize", "\n".join(logged.output))
             late_cr.commit()
         with self.registry.cursor() as cr:
             counts = dict(
@@ -337,11 +342,35 @@ class TestConcurrentRuns(BaseCase):
             )
             thread = threading.Thread(target=second_run)
             thread.start()
-            self.wait_for_a_lock_wait(first_cr)
-            first_cr.commit()
-            thread.join(timeout=120)
+            try:
+                self.wait_for_a_lock_wait(first_cr, "advisory")
+                first_cr.commit()
+            finally:
+                thread.join(timeout=120)
         self.assertFalse(errors, f"the second run failed: {errors}")
         self.assertEqual(sorted(found), sorted(created.ids), "it read the first's")
+
+    def test_a_run_just_behind_another_reads_the_followups_it_created(self):
+        """The other run created the follow-ups and committed after this run
+        took its snapshot: this run reads them afresh, inserts nothing."""
+        with self.registry.cursor() as cr:
+            new = self.env_of(cr)["res.partner"].create(
+                [{"name": f"First-time customer {index}"} for index in range(5)]
+            )
+            self.ids["coming"].extend(new.ids)  # removed with the test's data
+        with self.registry.cursor() as behind_cr, self.registry.cursor() as first_cr:
+            behind = self.env_of(behind_cr)
+            company = behind.ref("base.main_company")  # its snapshot, from now
+            first = self.env_of(first_cr)
+            created = first["debt.recovery.run"]._ensure_followups(
+                list(first["res.partner"].browse(new.ids)), company.with_env(first)
+            )
+            first_cr.commit()
+            with self.assertNoLogs(level="ERROR"):
+                found = behind["debt.recovery.run"]._ensure_followups(
+                    list(behind["res.partner"].browse(new.ids)), company
+                )
+            self.assertEqual(sorted(found.ids), sorted(created.ids))
 
     def test_a_batch_still_held_after_the_wait_is_left_to_the_next_run(self):
         """The last ladder pass waits for what another run holds, a while at
@@ -379,14 +408,17 @@ class TestConcurrentRuns(BaseCase):
             self.assertEqual(levels.followup_id, followups.with_env(env))
             self.assertEqual(len(levels), len(followups), "one reminder each")
 
-    def wait_for_a_lock_wait(self, cr):
-        """Until another connection of this database waits for a lock."""
+    def wait_for_a_lock_wait(self, cr, kind):
+        """Until another connection of this database waits for a lock of
+        ``kind`` (PostgreSQL's wait_event)."""
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             cr.execute("SELECT pg_stat_clear_snapshot()")  # read it afresh
             cr.execute(
                 "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() "
-                "AND wait_event_type = 'Lock' AND pid != pg_backend_pid()"
+                "AND wait_event_type = 'Lock' AND wait_event = %s "
+                "AND pid != pg_backend_pid()",
+                [kind],
             )
             if cr.fetchone():
                 return
