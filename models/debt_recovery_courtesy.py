@@ -22,10 +22,11 @@ class DebtRecoveryCourtesy(models.AbstractModel):
     _description = "Debt Recovery Courtesy Reminders"
 
     @api.model
-    def _candidate_ids(self, company, today):
+    def _candidate_ids(self, company, today, customers=None):
         """The customers with invoices inside the longest courtesy days of
         ``company``'s policies that no courtesy reminder announced yet (one
-        aggregate)."""
+        aggregate). ``customers`` (commercial partners): among those only
+        (run now)."""
         levels = (
             self.env["debt.recovery.level"]
             .sudo()
@@ -41,10 +42,10 @@ class DebtRecoveryCourtesy(models.AbstractModel):
             return []
         AML = self.env["account.move.line"]
         horizon = max(-level.days_overdue for level in levels)
-        groups = AML._read_group(
-            AML._debt_coming_due_domain(company, today, horizon),
-            groupby=["partner_id.commercial_partner_id"],
-        )
+        domain = AML._debt_coming_due_domain(company, today, horizon)
+        if customers is not None:
+            domain &= Domain("partner_id.commercial_partner_id", "in", customers.ids)
+        groups = AML._read_group(domain, groupby=["partner_id.commercial_partner_id"])
         return sorted(partner.id for (partner,) in groups)
 
     @api.model

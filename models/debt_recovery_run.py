@@ -164,18 +164,12 @@ class DebtRecoveryRun(models.AbstractModel):
         for company in followups.company_id:
             run = self.with_company(company).with_context(debt_run_now=True)
             batch = followups.filtered(lambda f, c=company: f.company_id == c)
-            candidates = set(run._candidate_ids(company, today))
+            candidates = set(run._candidate_ids(company, today, batch.partner_id))
             todo = batch.filtered(lambda f, ids=candidates: f.id in ids)
             run._run_batch(todo.ids, today)
             courtesy = run.env["debt.recovery.courtesy"]
-            partners = set(batch.partner_id.ids)
             courtesy._run_batch(
-                [
-                    pid
-                    for pid in courtesy._candidate_ids(company, today)
-                    if pid in partners
-                ],
-                today,
+                courtesy._candidate_ids(company, today, batch.partner_id), today
             )
             evaluated |= todo
         _logger.info(
@@ -229,32 +223,32 @@ class DebtRecoveryRun(models.AbstractModel):
         return [company for (company,) in groups]
 
     @api.model
-    def _candidate_ids(self, company, today):
+    def _candidate_ids(self, company, today, customers=None):
         """Follow-ups to evaluate today, oldest id first: the customers with
         something overdue (one aggregate over the receivable items; their
         follow-up is created when missing) and the follow-ups the ladder still
         tracks (to settle them, end a pause, check a promise), minus those
-        evaluated today."""
+        evaluated today. ``customers`` (commercial partners): among those
+        only (run now)."""
         AML = self.env["account.move.line"]
+        overdue = AML._debt_overdue_domain(company, today)
+        tracked = Domain("company_id", "=", company.id) & (
+            Domain("status", "!=", "up_to_date")
+            | Domain("level_id", "!=", False)
+            | Domain("pause_until", "!=", False)
+        )
+        if customers is not None:
+            overdue &= Domain("partner_id.commercial_partner_id", "in", customers.ids)
+            tracked &= Domain("partner_id", "in", customers.ids)
         owing = [
             partner
             for (partner,) in AML._read_group(
-                AML._debt_overdue_domain(company, today),
-                groupby=["partner_id.commercial_partner_id"],
+                overdue, groupby=["partner_id.commercial_partner_id"]
             )
         ]
         Followup = self.env["debt.recovery.followup"]
         followups = self._ensure_followups(owing, company)
-        tracked = Followup.search(
-            [
-                ("company_id", "=", company.id),
-                "|",
-                "|",
-                ("status", "!=", "up_to_date"),
-                ("level_id", "!=", False),
-                ("pause_until", "!=", False),
-            ]
-        )
+        tracked = Followup.search(tracked)
         todo = (followups | tracked).filtered_domain(
             Domain("last_evaluation_date", "=", False)
             | Domain("last_evaluation_date", "!=", today)

@@ -70,6 +70,20 @@ class TestCourtesyReminder(DebtRecoveryCommon):
         self.run_on(self.due)
         self.assertEqual(len(self.courtesy_entries()), 1)
 
+    def test_run_now_sends_the_courtesy_reminder_of_the_selected_only(self):
+        other = self.env["res.partner"].create(
+            {"name": "Also Coming", "email": "coming@example.com", "is_company": True}
+        )
+        self.invoice(500.0, self.due, partner=other)
+        with freeze_time(self.due - timedelta(days=3)):
+            self.followup().action_run_now()
+        self.assertEqual(len(self.courtesy_entries()), 1, "the selected customer")
+        self.assertFalse(self.interactions(other, event="courtesy"), "not the other")
+        with freeze_time(self.due - timedelta(days=3)):
+            self.run_daily()
+        self.assertEqual(len(self.courtesy_entries()), 1, "once")
+        self.assertEqual(len(self.interactions(other, event="courtesy")), 1)
+
     def test_a_customer_whose_credits_cover_it_hears_nothing(self):
         refund = self.invoice(800.0, TODAY, move_type="out_refund")
         self.assertEqual(refund.state, "posted")

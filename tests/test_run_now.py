@@ -3,6 +3,8 @@ from freezegun import freeze_time
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
+from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
+
 from .common import DebtRecoveryCommon
 
 USER = "account_debt_recovery.group_debt_recovery_user"
@@ -101,6 +103,21 @@ class TestRunNow(DebtRecoveryCommon):
         self.assertEqual(by_schedule["Bad Payer"]["state"][2], "to_review")
         self.assertEqual(by_schedule["Slow Payer"]["state"][0], self.levels[1])
         self.assertEqual(len(by_schedule["Slow Payer"]["mails"]), 1)
+
+    @freeze_time(DebtRecoveryCommon.TODAY)
+    def test_run_now_reads_and_creates_nothing_for_the_others(self):
+        """Run now for one customer touches that customer only: the other
+        customers owing in the company get no follow-up from it (the daily
+        run creates theirs)."""
+        self.overdue_everywhere()
+        Followup = self.env["debt.recovery.followup"]
+        others = [("partner_id", "=", self.third.id)]
+        Followup.sudo().search(others).with_context(
+            **{MODULE_UNINSTALL_FLAG: True}
+        ).unlink()
+        self.run_now(self.customer)
+        self.assertTrue(self.followup(self.customer).last_evaluation_date)
+        self.assertFalse(Followup.search(others), "a follow-up for someone else")
 
     @freeze_time(DebtRecoveryCommon.TODAY)
     def test_run_now_after_the_scheduled_run_changes_nothing(self):
