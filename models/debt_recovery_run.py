@@ -66,10 +66,12 @@ class DebtRecoveryRun(models.AbstractModel):
 
     @api.model
     def _batches(self, today, batch_size):
-        """The day's candidates of every company, as (company, ids) batches."""
+        """The day's candidates of every company, as (company, ids) batches
+        (the scheduled runs, which commit between their steps)."""
         work = []
+        run = self.with_context(debt_run_commits=True)
         for company in self._companies():
-            ids = self.with_company(company)._candidate_ids(company, today)
+            ids = run.with_company(company)._candidate_ids(company, today)
             work.extend((company, batch) for batch in split_every(batch_size, ids))
         return work
 
@@ -124,8 +126,11 @@ class DebtRecoveryRun(models.AbstractModel):
         start again from the same customers."""
         Cron = self.env["ir.cron"]
         work = []
+        Courtesy = self.env["debt.recovery.courtesy"]
         for company in self._companies():
-            courtesy = self.env["debt.recovery.courtesy"].with_company(company)
+            courtesy = Courtesy.with_context(debt_run_commits=True).with_company(
+                company
+            )
             ids = courtesy._candidate_ids(company, today)
             work.extend((courtesy, batch) for batch in split_every(batch_size, ids))
         remaining = sum(len(ids) for _courtesy, ids in work)
@@ -162,7 +167,7 @@ class DebtRecoveryRun(models.AbstractModel):
         today = fields.Date.context_today(self)
         evaluated = followups.browse()
         for company in followups.company_id:
-            run = self.with_company(company).with_context(debt_run_now=True)
+            run = self.with_company(company)
             batch = followups.filtered(lambda f, c=company: f.company_id == c)
             candidates = set(run._candidate_ids(company, today, batch.partner_id))
             todo = batch.filtered(lambda f, ids=candidates: f.id in ids)
@@ -195,9 +200,7 @@ class DebtRecoveryRun(models.AbstractModel):
                 self.env._("You are not allowed in %(company)s.", company=company.name)
             )
         today = fields.Date.context_today(self)
-        run = self.with_company(company).with_context(
-            allowed_company_ids=company.ids, debt_run_now=True
-        )
+        run = self.with_company(company).with_context(allowed_company_ids=company.ids)
         run._check_plans(today)
         ids = run._candidate_ids(company, today)
         for batch in split_every(batch_size, ids):
@@ -258,23 +261,26 @@ class DebtRecoveryRun(models.AbstractModel):
     @api.model
     def _ensure_followups(self, partners, company):
         """The follow-ups of ``partners``, created when missing. One run at a
-        time creates a company's missing follow-ups (a transaction lock, taken
-        on a fresh snapshot); another run at the same moment waits until it
-        committed, then reads them instead of inserting them again. Customers
-        whose follow-up could still not be created are left to the next
-        pass."""
+        time creates a company's missing follow-ups (a transaction lock).
+
+        A scheduled run (context ``debt_run_commits``) commits what it did so
+        far before taking the lock, so that the lock's statement takes a fresh
+        snapshot, which sees the follow-ups of a run that held the lock and
+        committed; held by another run, it waits for its commit, then reads
+        them instead of inserting them again (only a commit in the instant
+        between the snapshot and the lock still ends in a failed insert,
+        caught). Any other caller (a user's request) is never committed
+        halfway: the lock held elsewhere is a UserError. Customers whose
+        follow-up could still not be created are left to the next run."""
         Partner = self.env["res.partner"].with_context(active_test=False)
         partners = Partner.union(*partners)
         Followup = self.env["debt.recovery.followup"]
-        run_now = self.env.context.get("debt_run_now")
+        commits = self.env.context.get("debt_run_commits")
         for _attempt in range(3):
             existing, missing = Followup._existing_for(partners, company)
             if not missing:
                 return existing
-            if not run_now:
-                # what this run did so far is committed: the lock's statement
-                # takes a fresh snapshot, which sees the follow-ups of a run
-                # that held the lock and committed
+            if commits:
                 self.env["ir.cron"]._commit_progress()
             if self._lock_followup_creation(company):
                 existing, missing = Followup._existing_for(partners, company)
@@ -285,8 +291,7 @@ class DebtRecoveryRun(models.AbstractModel):
                     # created meanwhile by a user's action (a payment, a
                     # logged call), which takes no lock
                     _logger.info("Debt recovery: follow-ups created meanwhile")
-            if run_now:
-                # a user's request is never committed halfway
+            if not commits:
                 raise UserError(
                     self.env._(
                         "The daily run is working on these customers right "
@@ -294,10 +299,13 @@ class DebtRecoveryRun(models.AbstractModel):
                     )
                 )
             self._wait_for_followup_creation(company)
-        _logger.info(
-            "Debt recovery: %s customers without a follow-up left to the next pass",
-            len(missing),
-        )
+        existing, missing = Followup._existing_for(partners, company)
+        if missing:
+            _logger.warning(
+                "Debt recovery: %s customers without a follow-up left to the "
+                "next run (another transaction kept creating them)",
+                len(missing),
+            )
         return existing
 
     @api.model

@@ -10,6 +10,7 @@ from datetime import timedelta
 from unittest.mock import patch
 
 from odoo import SUPERUSER_ID, api, fields
+from odoo.exceptions import UserError
 from odoo.modules.registry import Registry
 from odoo.tests import BaseCase, get_db_name, tagged
 
@@ -326,9 +327,13 @@ class TestConcurrentRuns(BaseCase):
             try:
                 with self.registry.cursor() as cr:
                     env = self.env_of(cr)
-                    followups = env["debt.recovery.run"]._ensure_followups(
-                        list(env["res.partner"].browse(new.ids)),
-                        env["res.company"].browse(company_id),
+                    followups = (
+                        env["debt.recovery.run"]
+                        .with_context(debt_run_commits=True)
+                        ._ensure_followups(
+                            list(env["res.partner"].browse(new.ids)),
+                            env["res.company"].browse(company_id),
+                        )
                     )
                     found.extend(followups.ids)
             except Exception as error:  # noqa: BLE001 - reported by the test
@@ -367,10 +372,36 @@ class TestConcurrentRuns(BaseCase):
             )
             first_cr.commit()
             with self.assertNoLogs(level="ERROR"):
-                found = behind["debt.recovery.run"]._ensure_followups(
-                    list(behind["res.partner"].browse(new.ids)), company
+                found = (
+                    behind["debt.recovery.run"]
+                    .with_context(debt_run_commits=True)
+                    ._ensure_followups(
+                        list(behind["res.partner"].browse(new.ids)), company
+                    )
                 )
             self.assertEqual(sorted(found.ids), sorted(created.ids))
+
+    def test_a_request_meeting_a_run_creating_followups_is_told_to_wait(self):
+        """A manager's "run now" for the whole company is never committed
+        halfway: while the daily run creates the follow-ups it needs, it
+        says so at once instead of waiting."""
+        with self.registry.cursor() as cr:
+            new = self.env_of(cr)["res.partner"].create(
+                [{"name": f"First-time customer {index}"} for index in range(3)]
+            )
+            self.ids["coming"].extend(new.ids)  # removed with the test's data
+        with self.registry.cursor() as run_cr, self.registry.cursor() as user_cr:
+            run = self.env_of(run_cr)
+            company = run.ref("base.main_company")
+            run["debt.recovery.run"].with_context(
+                debt_run_commits=True
+            )._ensure_followups(list(run["res.partner"].browse(new.ids)), company)
+            user = self.env_of(user_cr)
+            with self.assertRaisesRegex(UserError, "try again in a minute"):
+                user["debt.recovery.run"]._ensure_followups(
+                    list(user["res.partner"].browse(new.ids)), company.with_env(user)
+                )
+            run_cr.rollback()
 
     def test_a_batch_still_held_after_the_wait_is_left_to_the_next_run(self):
         """The last ladder pass waits for what another run holds, a while at

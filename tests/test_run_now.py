@@ -105,7 +105,7 @@ class TestRunNow(DebtRecoveryCommon):
         self.assertEqual(len(by_schedule["Slow Payer"]["mails"]), 1)
 
     @freeze_time(DebtRecoveryCommon.TODAY)
-    def test_run_now_reads_and_creates_nothing_for_the_others(self):
+    def test_run_now_creates_no_followup_for_the_others(self):
         """Run now for one customer touches that customer only: the other
         customers owing in the company get no follow-up from it (the daily
         run creates theirs)."""
