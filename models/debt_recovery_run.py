@@ -20,6 +20,9 @@ CONCURRENCY_ERRORS = (
     errors.LockNotAvailable,
     errors.DeadlockDetected,
 )
+# The context of the scheduled runs, which commit between their steps: not
+# JSON-serialisable, so no RPC call can put it in a context.
+_SCHEDULED_RUN = object()
 # How long a run waits for what another run holds before leaving it to the
 # next pass.
 WAIT_FOR_OTHER_RUN = "60s"
@@ -65,11 +68,17 @@ class DebtRecoveryRun(models.AbstractModel):
         self.env["ir.cron"]._commit_progress(remaining=0)
 
     @api.model
+    def _as_scheduled_run(self):
+        """This run as the scheduled ones, which may commit between their
+        steps (a user's request is never committed halfway)."""
+        return self.with_context(debt_run_commits=_SCHEDULED_RUN)
+
+    @api.model
     def _batches(self, today, batch_size):
         """The day's candidates of every company, as (company, ids) batches
         (the scheduled runs, which commit between their steps)."""
         work = []
-        run = self.with_context(debt_run_commits=True)
+        run = self._as_scheduled_run()
         for company in self._companies():
             ids = run.with_company(company)._candidate_ids(company, today)
             work.extend((company, batch) for batch in split_every(batch_size, ids))
@@ -126,11 +135,9 @@ class DebtRecoveryRun(models.AbstractModel):
         start again from the same customers."""
         Cron = self.env["ir.cron"]
         work = []
-        Courtesy = self.env["debt.recovery.courtesy"]
+        Courtesy = self._as_scheduled_run().env["debt.recovery.courtesy"]
         for company in self._companies():
-            courtesy = Courtesy.with_context(debt_run_commits=True).with_company(
-                company
-            )
+            courtesy = Courtesy.with_company(company)
             ids = courtesy._candidate_ids(company, today)
             work.extend((courtesy, batch) for batch in split_every(batch_size, ids))
         remaining = sum(len(ids) for _courtesy, ids in work)
@@ -263,7 +270,7 @@ class DebtRecoveryRun(models.AbstractModel):
         """The follow-ups of ``partners``, created when missing. One run at a
         time creates a company's missing follow-ups (a transaction lock).
 
-        A scheduled run (context ``debt_run_commits``) commits what it did so
+        A scheduled run (``_as_scheduled_run``) commits what it did so
         far before taking the lock, so that the lock's statement takes a fresh
         snapshot, which sees the follow-ups of a run that held the lock and
         committed; held by another run, it waits for its commit, then reads
@@ -275,7 +282,7 @@ class DebtRecoveryRun(models.AbstractModel):
         Partner = self.env["res.partner"].with_context(active_test=False)
         partners = Partner.union(*partners)
         Followup = self.env["debt.recovery.followup"]
-        commits = self.env.context.get("debt_run_commits")
+        commits = self.env.context.get("debt_run_commits") is _SCHEDULED_RUN
         for _attempt in range(3):
             existing, missing = Followup._existing_for(partners, company)
             if not missing:

@@ -329,7 +329,7 @@ class TestConcurrentRuns(BaseCase):
                     env = self.env_of(cr)
                     followups = (
                         env["debt.recovery.run"]
-                        .with_context(debt_run_commits=True)
+                        ._as_scheduled_run()
                         ._ensure_followups(
                             list(env["res.partner"].browse(new.ids)),
                             env["res.company"].browse(company_id),
@@ -374,7 +374,7 @@ class TestConcurrentRuns(BaseCase):
             with self.assertNoLogs(level="ERROR"):
                 found = (
                     behind["debt.recovery.run"]
-                    .with_context(debt_run_commits=True)
+                    ._as_scheduled_run()
                     ._ensure_followups(
                         list(behind["res.partner"].browse(new.ids)), company
                     )
@@ -393,9 +393,9 @@ class TestConcurrentRuns(BaseCase):
         with self.registry.cursor() as run_cr, self.registry.cursor() as user_cr:
             run = self.env_of(run_cr)
             company = run.ref("base.main_company")
-            run["debt.recovery.run"].with_context(
-                debt_run_commits=True
-            )._ensure_followups(list(run["res.partner"].browse(new.ids)), company)
+            run["debt.recovery.run"]._as_scheduled_run()._ensure_followups(
+                list(run["res.partner"].browse(new.ids)), company
+            )
             user = self.env_of(user_cr)
             with self.assertRaisesRegex(UserError, "try again in a minute"):
                 user["debt.recovery.run"]._ensure_followups(

@@ -1,3 +1,5 @@
+from unittest.mock import patch
+
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError
@@ -118,6 +120,21 @@ class TestRunNow(DebtRecoveryCommon):
         self.run_now(self.customer)
         self.assertTrue(self.followup(self.customer).last_evaluation_date)
         self.assertFalse(Followup.search(others), "a follow-up for someone else")
+
+    def test_a_context_sent_by_rpc_cannot_make_a_request_commit(self):
+        """Only the scheduled runs commit between their steps: the context
+        key they use, sent by a client, is not theirs."""
+        Cron = type(self.env["ir.cron"])
+        Run = self.env["debt.recovery.run"]
+        new = self.env["res.partner"].create([{"name": "New 1"}, {"name": "New 2"}])
+        with patch.object(Cron, "_commit_progress", return_value=1.0) as commit:
+            Run.with_context(debt_run_commits=True)._ensure_followups(
+                [new[0]], self.company
+            )
+            self.assertFalse(commit.called, "a request committed halfway")
+            Run._as_scheduled_run()._ensure_followups([new[1]], self.company)
+            self.assertTrue(commit.called)
+        self.assertEqual(self.followup(new[0]).partner_id, new[0])
 
     @freeze_time(DebtRecoveryCommon.TODAY)
     def test_run_now_after_the_scheduled_run_changes_nothing(self):
