@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from markupsafe import Markup
 
-from odoo import api, models
+from odoo import api, models, tools
 
 from .debt_recovery_level import escalation_label
 
@@ -241,8 +241,17 @@ class DebtRecoveryFollowup(models.Model):
             for name, value in vals.items()
             if self._fields[name].convert_to_write(self[name], self) != value
         }
-        if changed:
-            self._write_state(changed)
+        if not changed:
+            return
+        if self._debt_tracked_fields().isdisjoint(changed):
+            # nothing the chatter tracks: no tracking values to prepare
+            self = self.with_context(tracking_disable=True)
+        self._write_state(changed)
+
+    @tools.ormcache()
+    def _debt_tracked_fields(self):
+        """The fields the chatter tracks, read once per registry."""
+        return frozenset(self._track_get_fields())
 
     # ------------------------------------------------------------------
     # Log entries

@@ -14,6 +14,7 @@ markup, a link built from a record's value that is not a web address...) is
 sanitized by the ORM as usual.
 """
 
+import functools
 import re
 
 from odoo.tools import SQL
@@ -44,6 +45,8 @@ PLAIN_STYLES = frozenset(
 )
 # where a link or an image may point
 PLAIN_URL = re.compile(r"(https?://|mailto:|tel:|/(?!/)|#)", re.IGNORECASE)
+# anything between "<" and ">"
+_ANY_TAG = re.compile(r"<[^<>]*>")
 # a tag whose attributes are all double-quoted, as QWeb writes them
 _TAG = re.compile(
     r'<(/?)([a-zA-Z][a-zA-Z0-9]*)((?:[ \t\n\f\r]+[a-zA-Z-]+="[^"<>]*")*)[ \t\n\f\r]*/?>'
@@ -64,22 +67,27 @@ def is_plain(body):
         return False
     if "&" in _REFERENCES.sub("", lowered):
         return False
+    tags = _ANY_TAG.findall(body)
+    if body.count("<") != len(tags):  # a "<" that opens no tag
+        return False
+    # a batch's bodies repeat the same few tags: each distinct one checked once
+    return all(map(_is_plain_tag, set(tags)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_plain_tag(tag):
+    """True when ``tag`` (``<...>``) is a plain tag, its attributes plain."""
+    match = _TAG.fullmatch(tag)
+    if not match or match.group(2).lower() not in PLAIN_TAGS:
+        return False
     # tags and attribute names in ASCII, as HTML reads them
-    tags = _TAG.findall(body)
-    if body.count("<") != len(tags):  # a tag of another shape
-        return False
-    if not {name.lower() for _end, name, _attributes in tags} <= PLAIN_TAGS:
-        return False
     attributes = [
         (name.lower(), value.lower())
-        for name, value in _ATTRIBUTE.findall(
-            "".join(attrs for _end, _name, attrs in tags)
-        )
+        for name, value in _ATTRIBUTE.findall(match.group(3))
     ]
     if not {name for name, _value in attributes} <= PLAIN_ATTRIBUTES:
         return False
-    values = "".join(value for _name, value in attributes)
-    if _CONTROL.search(values):
+    if _CONTROL.search("".join(value for _name, value in attributes)):
         return False
     if any(
         not PLAIN_URL.match(value)
@@ -87,9 +95,11 @@ def is_plain(body):
         if name in ("href", "src")
     ):
         return False
-    styles = {value for name, value in attributes if name == "style"}
     properties = {
-        part.partition(":")[0].strip() for style in styles for part in style.split(";")
+        part.partition(":")[0].strip()
+        for name, value in attributes
+        if name == "style"
+        for part in value.split(";")
     }
     return properties - {""} <= PLAIN_STYLES
 

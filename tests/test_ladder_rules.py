@@ -146,6 +146,29 @@ class TestLadderRules(DebtRecoveryCommon):
             self.run_on(self.TODAY + timedelta(days=6)).debt_level_id, self.levels[0]
         )
 
+    def test_rule5_the_pause_the_run_ends_shows_in_the_chatter(self):
+        """The run writes each follow-up's figures without tracking; a pause it
+        ends is a tracked change, shown in the follow-up's chatter."""
+        self.invoice(1000.0, self.days_ago(30))
+        with freeze_time(self.TODAY):
+            self.followup()._pause(self.TODAY + timedelta(days=5), "Owner in hospital")
+
+        def pause_changes():
+            self.env.flush_all()
+            self.env.cr.precommit.run()
+            return self.followup().message_ids.tracking_value_ids.filtered(
+                lambda value: value.field_id.name == "pause_until"
+            )
+
+        before = pause_changes()
+        self.run_on(self.TODAY + timedelta(days=2))  # figures only
+        self.assertEqual(pause_changes(), before)
+        self.run_on(self.TODAY + timedelta(days=6))
+        ended = pause_changes() - before
+        self.assertEqual(len(ended), 1)
+        self.assertFalse(ended.new_value_datetime)
+        self.assertEqual(self.state().debt_level_id, self.levels[0])
+
     def test_rule5_open_promise_holds_the_ladder_until_date_plus_grace(self):
         self.policy.promise_grace_days = 3
         self.invoice(1000.0, self.days_ago(30))
