@@ -95,15 +95,12 @@ class AccountMoveLine(models.Model):
 
         Unallocated credit notes and payments reduce what is owed: when they
         cover the overdue items, nothing is overdue and nothing is chased.
-        Three aggregate queries whatever the number of customers.
+        Three aggregate queries whatever the number of customers, and one
+        search of their contacts.
         """
         partner_domain = Domain.TRUE
         if partners is not None:
-            partner_domain = Domain(
-                "partner_id.commercial_partner_id",
-                "in",
-                partners.commercial_partner_id.ids,
-            )
+            partner_domain = self._debt_customers_domain(partners.commercial_partner_id)
         group_by = ["partner_id.commercial_partner_id"]
         overdue = self._read_group(
             self._debt_overdue_domain(company, today) & partner_domain,
@@ -112,11 +109,12 @@ class AccountMoveLine(models.Model):
         )
         if not overdue:
             return {}
-        owing = Domain(
-            "partner_id.commercial_partner_id",
-            "in",
-            [partner.id for partner, _amount, _date in overdue],
-        )
+        # the credits and chased items of the customers owing something
+        owing = partner_domain
+        if partners is None:
+            owing = self._debt_customers_domain(
+                self.env["res.partner"].union(*(partner for partner, _a, _d in overdue))
+            )
         chased = {
             partner: (amount, since)
             for partner, amount, since in self._read_group(
@@ -142,6 +140,21 @@ class AccountMoveLine(models.Model):
                 "chased_since": since if not currency.is_zero(chased_amount) else False,
             }
         return result
+
+    @api.model
+    def _debt_customers_domain(self, customers):
+        """The items of ``customers`` (commercial partners) and of their
+        contacts, archived ones included: the same items as a domain on
+        ``partner_id.commercial_partner_id``, which makes PostgreSQL read the
+        open items of every customer to keep a batch's; this one reads the
+        batch's items by their partner."""
+        partners = (
+            self.env["res.partner"]
+            .with_context(active_test=False)
+            .sudo()
+            .search([("commercial_partner_id", "in", customers.ids)])
+        )
+        return Domain("partner_id", "in", partners.ids)
 
     @api.model
     def _debt_unallocated_credits(self, company, partner_domain):

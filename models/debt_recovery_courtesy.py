@@ -67,7 +67,7 @@ class DebtRecoveryCourtesy(models.AbstractModel):
                 )
                 lines = AML._debt_lines_by_partner(
                     AML._debt_coming_due_domain(company, today, horizon)
-                    & Domain("partner_id.commercial_partner_id", "in", partners.ids)
+                    & AML._debt_customers_domain(partners)
                 )
                 steps = self._steps(locked, lines, today)
                 if steps:
@@ -95,12 +95,10 @@ class DebtRecoveryCourtesy(models.AbstractModel):
         ladder = self.env["debt.recovery.ladder"]
         company = self.env.company
         policies = followups._policies()
-        figures = self.env["account.move.line"]._debt_figures(
-            company, followups.partner_id, today
-        )
-        credits = self.env["account.move.line"]._debt_unallocated_credits(
-            company,
-            Domain("partner_id.commercial_partner_id", "in", followups.partner_id.ids),
+        AML = self.env["account.move.line"]
+        figures = AML._debt_figures(company, followups.partner_id, today)
+        credits = AML._debt_unallocated_credits(
+            company, AML._debt_customers_domain(followups.partner_id)
         )
         promises = self.env["debt.recovery.interaction"]._open_promises(followups)
         stats = self.env["debt.recovery.interaction"]._outbound_stats(followups, today)

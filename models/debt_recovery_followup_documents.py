@@ -133,7 +133,7 @@ class DebtRecoveryFollowup(models.Model):
         """What the documents of ``partners`` show, read once; ``known``: the
         chased items and figures were handed over (not read again)."""
         AML = self.env["account.move.line"].with_company(company)
-        scope = Domain("partner_id.commercial_partner_id", "in", partners.ids)
+        scope = AML._debt_customers_domain(partners)
         return {
             "coming_due": AML._debt_lines_by_partner(
                 AML._debt_coming_due_domain(company, today, coming_due_days) & scope

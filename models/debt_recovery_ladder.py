@@ -1,7 +1,6 @@
 from datetime import timedelta
 
 from odoo import api, models
-from odoo.fields import Domain
 
 # What the ladder decides for a customer on a day (``decision["action"]``):
 # settle: nothing chased any more; hold: something keeps the customer off
@@ -91,7 +90,7 @@ class DebtRecoveryLadder(models.AbstractModel):
             chased = [p.id for p, data in figures.items() if data["chased_amount"]]
             facts["lines"][company] = AML._debt_lines_by_partner(
                 AML._debt_eligible_overdue_domain(company, today)
-                & Domain("partner_id.commercial_partner_id", "in", chased)
+                & AML._debt_customers_domain(partners.browse(chased))
             )
         return facts
 
