@@ -208,18 +208,14 @@ class DebtRecoveryDispatch(models.AbstractModel):
             if vals.get("email_from"):
                 mail_vals["email_from"] = vals["email_from"]
             vals_list.append(mail_vals)
-        Mail = self.env["mail.mail"].sudo()
-        # mail's defaults of each mail computed for the batch: its author (the
-        # user's partner, as mail would take it), and the type and state of a
-        # queued email set in the context of the create, so that mail does not
-        # derive a context per mail to set them
+        # the author mail would take for each mail (the user's partner), set
+        # once for the batch
         author = self.env.user.partner_id.id
         for mail_vals in vals_list:
             mail_vals.setdefault("author_id", author)
-        created = Mail.with_context(
-            default_type="email_outgoing", default_state="outgoing"
-        ).create(vals_list)
-        mails = dict(zip(res_ids, created.with_env(Mail.env), strict=True))
+        mails = dict(
+            zip(res_ids, self.env["mail.mail"].sudo().create(vals_list), strict=True)
+        )
         reminder_body.store(
             self.env,
             {mails[res_id].mail_message_id.id: body for res_id, body in plain.items()},

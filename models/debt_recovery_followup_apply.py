@@ -250,8 +250,9 @@ class DebtRecoveryFollowup(models.Model):
 
     @tools.ormcache()
     def _debt_tracked_fields(self):
-        """The fields the chatter tracks, read once per registry."""
-        return frozenset(self._track_get_fields())
+        """The fields the chatter tracks (whoever the user: the state is
+        written as superuser), read once per registry."""
+        return frozenset(self.sudo()._track_get_fields())
 
     # ------------------------------------------------------------------
     # Log entries
