@@ -1,4 +1,8 @@
+from psycopg2 import errors
+
 from odoo import api, fields, models
+from odoo.exceptions import ConcurrencyError
+from odoo.tools import mute_logger
 
 from .debt_recovery_level import ESCALATIONS
 from .debt_recovery_workflow import check_workflow, workflow
@@ -319,8 +323,25 @@ class DebtRecoveryFollowup(models.Model):
         company = company or self.env.company
         existing, missing = self._existing_for(partners, company)
         if missing:
-            existing |= self._create_for(missing, company)
+            existing |= self._create_missing(missing, company)
         return existing.with_env(self.env)
+
+    @api.model
+    def _create_missing(self, customers, company):
+        """``_create_for``, for a request that needs the follow-ups at once (a
+        payment, a logged call). Another transaction that created the same
+        ones and committed after this request began makes the insert fail on
+        the one-per-customer index: the request is retried as a concurrent
+        update is (``ConcurrencyError``), and the retry reads them."""
+        try:
+            with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
+                return self._create_for(customers, company)
+        except errors.UniqueViolation as error:
+            if error.diag.constraint_name != self._partner_company_uniq.full_name(self):
+                raise
+            raise ConcurrencyError(
+                "Follow-ups created meanwhile by another transaction"
+            ) from error
 
     @api.model
     def _existing_for(self, partners, company):

@@ -6,7 +6,7 @@ from psycopg2 import errors
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Domain
-from odoo.tools import SQL, split_every
+from odoo.tools import SQL, mute_logger, split_every
 
 from . import debt_recovery_locks as locks
 from .debt_recovery_roles import check_collector, check_manager
@@ -276,9 +276,10 @@ class DebtRecoveryRun(models.AbstractModel):
         committed; held by another run, it waits for its commit, then reads
         them instead of inserting them again (only a commit in the instant
         between the snapshot and the lock still ends in a failed insert,
-        caught). Any other caller (a user's request) is never committed
-        halfway: the lock held elsewhere is a UserError. Customers whose
-        follow-up could still not be created are left to the next run."""
+        caught, and the next attempt reads them). Any other caller (a user's
+        request) is never committed halfway: the lock held elsewhere is a
+        UserError. Customers whose follow-up could still not be created are
+        left to the next run."""
         Partner = self.env["res.partner"].with_context(active_test=False)
         partners = Partner.union(*partners)
         Followup = self.env["debt.recovery.followup"]
@@ -292,7 +293,7 @@ class DebtRecoveryRun(models.AbstractModel):
             if self._lock_followup_creation(company):
                 existing, missing = Followup._existing_for(partners, company)
                 try:
-                    with self.env.cr.savepoint():
+                    with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
                         return existing | Followup._create_for(missing, company)
                 except (errors.UniqueViolation, *CONCURRENCY_ERRORS):
                     # created meanwhile by a user's action (a payment, a

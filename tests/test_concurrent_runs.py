@@ -10,7 +10,7 @@ from datetime import timedelta
 from unittest.mock import patch
 
 from odoo import SUPERUSER_ID, api, fields
-from odoo.exceptions import UserError
+from odoo.exceptions import ConcurrencyError, UserError
 from odoo.modules.registry import Registry
 from odoo.tests import BaseCase, get_db_name, tagged
 
@@ -379,6 +379,31 @@ class TestConcurrentRuns(BaseCase):
                         list(behind["res.partner"].browse(new.ids)), company
                     )
                 )
+            self.assertEqual(sorted(found.ids), sorted(created.ids))
+
+    def test_a_users_action_meeting_a_run_creating_its_followup_is_retried(self):
+        """A payment or a logged call needs the customer's follow-up while a
+        run, which committed after the user's request began, created it: the
+        request is retried (as a concurrent update is), and the retry reads
+        the run's follow-up; nothing fails, no failed insert is logged."""
+        with self.registry.cursor() as cr:
+            new = self.env_of(cr)["res.partner"].create(
+                [{"name": f"First-time customer {index}"} for index in range(2)]
+            )
+            self.ids["coming"].extend(new.ids)  # removed with the test's data
+        with self.registry.cursor() as user_cr, self.registry.cursor() as run_cr:
+            user = self.env_of(user_cr)
+            company = user.ref("base.main_company")  # the request's snapshot
+            run = self.env_of(run_cr)
+            created = run["debt.recovery.run"]._ensure_followups(
+                list(run["res.partner"].browse(new.ids)), company.with_env(run)
+            )
+            run_cr.commit()
+            customers = user["res.partner"].browse(new.ids)
+            with self.assertNoLogs(level="ERROR"), self.assertRaises(ConcurrencyError):
+                user["debt.recovery.followup"]._for_partners(customers, company)
+            user_cr.rollback()  # what the request's retry starts with
+            found = user["debt.recovery.followup"]._for_partners(customers, company)
             self.assertEqual(sorted(found.ids), sorted(created.ids))
 
     def test_a_request_meeting_a_run_creating_followups_is_told_to_wait(self):
