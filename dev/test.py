@@ -6,9 +6,12 @@ a new adr_test_<time>_<pid> database (the previous runs' ones are dropped, a
 running one's kept), install the addon there and run pytest on its tests with
 Odoo's HTTP server for the browser tests, on port ADR_TEST_HTTP_PORT (default
 8169; when another process listens there, the run stops before pytest).
-It fails on a lint finding, a failing test, a skipped test or an empty suite;
-once pytest ran, it ends with pytest's summary line.
-Logs: .local/logs/install.log, pytest.log and pytest.xml (JUnit).
+It fails on a lint finding, a failing test, a skipped test or an empty suite
+(browser tests that Odoo skipped because Chromium did not start in time are
+run once more on their own first); once pytest ran, it ends with pytest's
+summary line.
+Logs: .local/logs/install.log, pytest.log and pytest.xml (JUnit), and
+pytest-rerun.log when browser tests ran again.
 """
 
 import os
@@ -66,6 +69,39 @@ def skipped_tests(junit_path):
     ]
 
 
+# Odoo skips a browser test when Chromium did not open its devtools port in
+# time: on a busy machine, a slow start rather than a failure of the test.
+BROWSER_NOT_STARTED = "Failed to detect chrome devtools port"
+
+
+def rerun_skipped(skipped, pytest, tests, env):
+    """Run the tests ``skipped`` because Chromium did not start once more,
+    on their own; the ones still skipped (or failed) are returned."""
+    say(f"{len(skipped)} browser test(s) skipped (Chromium did not start): once more")
+    junit = LOGS / "pytest-rerun.xml"
+    junit.unlink(missing_ok=True)
+    ids = []
+    for test, _reason in skipped:
+        path, cls, name = test.rsplit(".", 2)
+        ids.append(f"{rel(tests)}/{path.rsplit('.', 1)[-1]}.py::{cls}::{name}")
+    # the same command on those tests alone
+    command = [
+        arg for arg in pytest if arg != rel(tests) and not arg.startswith("--junitxml=")
+    ]
+    command += [f"--junitxml={junit}", *ids]
+    rc = run_logged(command, "pytest-rerun.log", env=env)
+    if rc:
+        return [
+            (
+                test,
+                f"failed when run again (exit code {rc}); log: "
+                ".local/logs/pytest-rerun.log",
+            )
+            for test, _reason in skipped
+        ]
+    return skipped_tests(junit)
+
+
 def cmd_test():
     started = time.time()
     odoo = check_odoo()
@@ -113,6 +149,8 @@ def cmd_test():
         print("\n".join(log[sections[0] if sections else -150 :]), file=sys.stderr)
         problems.append(f"pytest failed (exit code {rc}); log: .local/logs/pytest.log")
     skipped = skipped_tests(junit)
+    if skipped and not rc and all(BROWSER_NOT_STARTED in why for _t, why in skipped):
+        skipped = rerun_skipped(skipped, pytest, tests, env)
     if skipped:
         problems.append(
             f"{len(skipped)} test(s) skipped; every test must run (Chromium and "
