@@ -28,6 +28,7 @@ from . import debt_recovery_plan_monitor
 from . import debt_recovery_ladder
 from . import debt_recovery_dispatch
 from . import debt_recovery_run
+from . import debt_recovery_run_followups
 from . import debt_recovery_run_workers
 from . import debt_recovery_courtesy
 from . import res_company

@@ -6,7 +6,7 @@ from psycopg2 import errors
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Domain
-from odoo.tools import SQL, mute_logger, split_every
+from odoo.tools import SQL, split_every
 
 from . import debt_recovery_locks as locks
 from .debt_recovery_roles import check_collector, check_manager
@@ -107,25 +107,34 @@ class DebtRecoveryRun(models.AbstractModel):
 
     @api.model
     def _wait_until_free(self, ids):
-        """Wait, a minute at most, until no other transaction holds these
-        follow-ups (the savepoint is rolled back: the locks go with it)."""
+        """Wait until no other transaction holds these follow-ups (the batch
+        then reads what was committed and skips what is still held)."""
+        self._wait_for(
+            SQL(
+                "SELECT id FROM debt_recovery_followup WHERE id IN %s "
+                "ORDER BY id FOR NO KEY UPDATE",
+                tuple(ids),
+            )
+        )
+
+    @api.model
+    def _wait_for(self, statement):
+        """Run ``statement``, which waits for what another transaction holds,
+        a minute at most, in a savepoint rolled back after it: what it locks
+        goes with the savepoint. Changed meanwhile or still held after the
+        wait: the caller reads what was committed."""
         try:
             with closing(self.env.cr.savepoint(flush=False)):
                 self.env.cr.execute(
                     SQL("SET LOCAL lock_timeout = %s", WAIT_FOR_OTHER_RUN)
                 )
-                self.env.cr.execute(
-                    SQL(
-                        "SELECT id FROM debt_recovery_followup WHERE id IN %s "
-                        "ORDER BY id FOR NO KEY UPDATE",
-                        tuple(ids),
-                    ),
-                    log_exceptions=False,
-                )
+                self.env.cr.execute(statement, log_exceptions=False)
         except CONCURRENCY_ERRORS as error:
-            # changed meanwhile, or still held: the batch reads what was
-            # committed and skips what is still held
             _logger.info("Debt recovery: waited for another run: %s", error)
+
+    def _is_scheduled_run(self):
+        """Whether this run commits between its steps (``_as_scheduled_run``)."""
+        return self.env.context.get("debt_run_commits") is _SCHEDULED_RUN
 
     @api.model
     def _run_courtesy(self, today, batch_size):
@@ -264,99 +273,6 @@ class DebtRecoveryRun(models.AbstractModel):
             | Domain("last_evaluation_date", "!=", today)
         )
         return sorted(todo.ids)
-
-    @api.model
-    def _ensure_followups(self, partners, company):
-        """The follow-ups of ``partners``, created when missing. One run at a
-        time creates a company's missing follow-ups (a transaction lock).
-
-        A scheduled run (``_as_scheduled_run``) commits what it did so
-        far before taking the lock, so that the lock's statement takes a fresh
-        snapshot, which sees the follow-ups of a run that held the lock and
-        committed; held by another run, it waits for its commit, then reads
-        them instead of inserting them again (only a commit in the instant
-        between the snapshot and the lock still ends in a failed insert,
-        caught, and the next attempt reads them). Any other caller (a user's
-        request) is never committed halfway: the lock held elsewhere is a
-        UserError. Customers whose follow-up could still not be created are
-        left to the next run."""
-        Partner = self.env["res.partner"].with_context(active_test=False)
-        partners = Partner.union(*partners)
-        Followup = self.env["debt.recovery.followup"]
-        commits = self.env.context.get("debt_run_commits") is _SCHEDULED_RUN
-        for _attempt in range(3):
-            existing, missing = Followup._existing_for(partners, company)
-            if not missing:
-                return existing
-            if commits:
-                self.env["ir.cron"]._commit_progress()
-            if self._lock_followup_creation(company):
-                existing, missing = Followup._existing_for(partners, company)
-                try:
-                    with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
-                        return existing | Followup._create_for(missing, company)
-                except (errors.UniqueViolation, *CONCURRENCY_ERRORS):
-                    # created meanwhile by a user's action (a payment, a
-                    # logged call), which takes no lock
-                    _logger.info("Debt recovery: follow-ups created meanwhile")
-            if not commits:
-                raise UserError(
-                    self.env._(
-                        "The daily run is working on these customers right "
-                        "now: try again in a minute."
-                    )
-                )
-            self._wait_for_followup_creation(company)
-        existing, missing = Followup._existing_for(partners, company)
-        if missing:
-            _logger.warning(
-                "Debt recovery: %s customers without a follow-up left to the "
-                "next run (another transaction kept creating them)",
-                len(missing),
-            )
-        return existing
-
-    @api.model
-    def _followup_creation_lock(self, company):
-        return SQL(
-            "hashtext('account_debt_recovery.followup_creation'), %s", company.id
-        )
-
-    @api.model
-    def _lock_followup_creation(self, company):
-        """Whether this transaction holds (or now took) the right to create
-        ``company``'s follow-ups, until it commits."""
-        self.env.cr.execute(
-            SQL(
-                "SELECT pg_try_advisory_xact_lock(%s)",
-                self._followup_creation_lock(company),
-            )
-        )
-        return self.env.cr.fetchone()[0]
-
-    @api.model
-    def _wait_for_followup_creation(self, company):
-        """Wait, a minute at most, until the run creating ``company``'s
-        follow-ups committed; then read afresh (what this run did so far is
-        committed first)."""
-        Cron = self.env["ir.cron"]
-        Cron._commit_progress()
-        try:
-            with closing(self.env.cr.savepoint(flush=False)):
-                self.env.cr.execute(
-                    SQL("SET LOCAL lock_timeout = %s", WAIT_FOR_OTHER_RUN)
-                )
-                self.env.cr.execute(
-                    SQL(
-                        "SELECT pg_advisory_xact_lock(%s)",
-                        self._followup_creation_lock(company),
-                    ),
-                    log_exceptions=False,
-                )
-        except CONCURRENCY_ERRORS as error:
-            _logger.info("Debt recovery: waited for another run: %s", error)
-        Cron._commit_progress()  # releases the lock; the next read is fresh
-        self.env.invalidate_all()
 
     @api.model
     def _run_batch(self, ids, today):
