@@ -243,6 +243,8 @@ class DebtRecoveryDispatch(models.AbstractModel):
         """The level's activity for each customer's collector (or the level's
         user), created in one go on the follow-ups."""
         model = self.env["ir.model"]._get_id("debt.recovery.followup")
+        # each activity reads its follow-up's name alone: read them together
+        self.env["debt.recovery.followup"].union(*batch).sudo().mapped("display_name")
         self.env["mail.activity"].sudo().create(
             [
                 {
