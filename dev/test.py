@@ -7,11 +7,12 @@ running one's kept), install the addon there and run pytest on its tests with
 Odoo's HTTP server for the browser tests, on port ADR_TEST_HTTP_PORT (default
 8169; when another process listens there, the run stops before pytest).
 It fails on a lint finding, a failing test, a skipped test or an empty suite
-(browser tests that Odoo skipped because Chromium did not start in time are
-run once more on their own first); once pytest ran, it ends with pytest's
-summary line.
+(when the only problem is browser tests that Odoo skipped because Chromium
+did not start in time, those tests run once more, together, without the
+others); once pytest ran, it ends with pytest's summary line (and that of
+the second run).
 Logs: .local/logs/install.log, pytest.log and pytest.xml (JUnit), and
-pytest-rerun.log when browser tests ran again.
+pytest-rerun.log and pytest-rerun.xml when browser tests ran again.
 """
 
 import os
@@ -76,7 +77,7 @@ BROWSER_NOT_STARTED = "Failed to detect chrome devtools port"
 
 def rerun_skipped(skipped, pytest, tests, env):
     """Run the tests ``skipped`` because Chromium did not start once more,
-    on their own; the ones still skipped (or failed) are returned."""
+    together, without the others; ``(problems, summary line)``."""
     say(f"{len(skipped)} browser test(s) skipped (Chromium did not start): once more")
     junit = LOGS / "pytest-rerun.xml"
     junit.unlink(missing_ok=True)
@@ -90,16 +91,25 @@ def rerun_skipped(skipped, pytest, tests, env):
     ]
     command += [f"--junitxml={junit}", *ids]
     rc = run_logged(command, "pytest-rerun.log", env=env)
+    log = (LOGS / "pytest-rerun.log").read_text(errors="replace").splitlines()
+    closing = next((ln for ln in reversed(log) if re.match(r"^=+ .* =+$", ln)), "")
     if rc:
         return [
-            (
-                test,
-                f"failed when run again (exit code {rc}); log: "
-                ".local/logs/pytest-rerun.log",
-            )
-            for test, _reason in skipped
-        ]
-    return skipped_tests(junit)
+            f"browser tests run again failed (exit code {rc}); log: "
+            ".local/logs/pytest-rerun.log"
+        ], closing
+    still = skipped_tests(junit)
+    if still:
+        return [skip_problem(still)], closing
+    return [], closing
+
+
+def skip_problem(skipped):
+    return (
+        f"{len(skipped)} test(s) skipped; every test must run (Chromium and "
+        "websocket-client are installed by `make test`):\n"
+        + "\n".join(f"    {test}: {reason}" for test, reason in skipped)
+    )
 
 
 def cmd_test():
@@ -149,18 +159,18 @@ def cmd_test():
         print("\n".join(log[sections[0] if sections else -150 :]), file=sys.stderr)
         problems.append(f"pytest failed (exit code {rc}); log: .local/logs/pytest.log")
     skipped = skipped_tests(junit)
+    rerun_closing = ""
     if skipped and not rc and all(BROWSER_NOT_STARTED in why for _t, why in skipped):
-        skipped = rerun_skipped(skipped, pytest, tests, env)
-    if skipped:
-        problems.append(
-            f"{len(skipped)} test(s) skipped; every test must run (Chromium and "
-            "websocket-client are installed by `make test`):\n"
-            + "\n".join(f"    {test}: {reason}" for test, reason in skipped)
-        )
+        rerun_problems, rerun_closing = rerun_skipped(skipped, pytest, tests, env)
+        problems += rerun_problems
+    elif skipped:
+        problems.append(skip_problem(skipped))
     for problem in problems:
         print(f"FAILED: {problem}", file=sys.stderr)
     outcome = "FAILED" if problems else "ok"
     say(f"make test {outcome} in {time.time() - started:.0f} s (database {db})")
     print(closing or "(no pytest summary line: see .local/logs/pytest.log)", flush=True)
+    if rerun_closing:
+        print(f"browser tests run again: {rerun_closing}", flush=True)
     if problems:
         raise Fail("", rc or 1)

@@ -2,8 +2,8 @@ from psycopg2 import errors
 
 from odoo import api, fields, models
 from odoo.exceptions import ConcurrencyError
-from odoo.tools import mute_logger
 
+from . import debt_recovery_locks as locks
 from .debt_recovery_level import ESCALATIONS
 from .debt_recovery_workflow import check_workflow, workflow
 
@@ -333,14 +333,18 @@ class DebtRecoveryFollowup(models.Model):
         ones and committed after this request began makes the insert fail on
         the one-per-customer index: the request is retried as a concurrent
         update is (``ConcurrencyError``), and the retry reads them."""
+        index = self._partner_company_uniq.full_name(self)
         try:
-            with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
+            with self.env.cr.savepoint(), locks.expected_race(index):
                 return self._create_for(customers, company)
         except errors.UniqueViolation as error:
-            if error.diag.constraint_name != self._partner_company_uniq.full_name(self):
+            if error.diag.constraint_name != index:
                 raise
             raise ConcurrencyError(
-                "Follow-ups created meanwhile by another transaction"
+                self.env._(
+                    "These customers' follow-ups were created by someone else "
+                    "at the same moment: please try again."
+                )
             ) from error
 
     @api.model

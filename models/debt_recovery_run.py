@@ -121,8 +121,8 @@ class DebtRecoveryRun(models.AbstractModel):
     def _wait_for(self, statement):
         """Run ``statement``, which waits for what another transaction holds,
         a minute at most, in a savepoint rolled back after it: what it locks
-        goes with the savepoint. Changed meanwhile or still held after the
-        wait: the caller reads what was committed."""
+        goes with the savepoint. Still held after the wait (or rows changed
+        meanwhile): the caller reads what was committed."""
         try:
             with closing(self.env.cr.savepoint(flush=False)):
                 self.env.cr.execute(

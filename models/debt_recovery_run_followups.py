@@ -3,11 +3,9 @@ creates a company's missing follow-ups."""
 
 import logging
 
-from psycopg2 import errors
-
 from odoo import api, models
-from odoo.exceptions import UserError
-from odoo.tools import SQL, mute_logger
+from odoo.exceptions import ConcurrencyError, UserError
+from odoo.tools import SQL
 
 from .debt_recovery_run import CONCURRENCY_ERRORS
 
@@ -30,8 +28,9 @@ class DebtRecoveryRun(models.AbstractModel):
         between the snapshot and the lock still ends in a failed insert,
         caught, and the next attempt reads them). Any other caller (a user's
         request) is never committed halfway: the lock held elsewhere is a
-        UserError. Customers whose follow-up could still not be created are
-        left to the next run."""
+        UserError, follow-ups created meanwhile by another transaction make
+        the request start again (``ConcurrencyError``). Customers whose
+        follow-up could still not be created are left to the next run."""
         Partner = self.env["res.partner"].with_context(active_test=False)
         partners = Partner.union(*partners)
         Followup = self.env["debt.recovery.followup"]
@@ -45,12 +44,15 @@ class DebtRecoveryRun(models.AbstractModel):
             if self._lock_followup_creation(company):
                 existing, missing = Followup._existing_for(partners, company)
                 try:
-                    with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
-                        return existing | Followup._create_for(missing, company)
-                except (errors.UniqueViolation, *CONCURRENCY_ERRORS):
+                    return existing | Followup._create_missing(missing, company)
+                except (ConcurrencyError, *CONCURRENCY_ERRORS) as error:
+                    if not commits:
+                        raise  # a request: retried afresh, as by ``retrying``
                     # created meanwhile by a user's action (a payment, a
                     # logged call), which takes no lock
-                    _logger.info("Debt recovery: follow-ups created meanwhile")
+                    _logger.info(
+                        "Debt recovery: follow-ups created meanwhile: %s", error
+                    )
             if not commits:
                 raise UserError(
                     self.env._(

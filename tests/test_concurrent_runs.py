@@ -10,13 +10,14 @@ from datetime import timedelta
 from unittest.mock import patch
 
 from odoo import SUPERUSER_ID, api, fields
-from odoo.exceptions import ConcurrencyError, UserError
+from odoo.exceptions import UserError
 from odoo.modules.registry import Registry
+from odoo.service.model import retrying
 from odoo.tests import BaseCase, get_db_name, tagged
 
 from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
 
-from ..models import debt_recovery_run
+from ..models import debt_recovery_run, debt_recovery_run_followups
 from ..models.debt_recovery_run_workers import (
     DAILY_CRON,
     SECOND_WORKER_CRON,
@@ -339,7 +340,11 @@ class TestConcurrentRuns(BaseCase):
             except Exception as error:  # noqa: BLE001 - reported by the test
                 errors.append(error)
 
-        with self.assertNoLogs(level="ERROR"), self.registry.cursor() as first_cr:
+        with (
+            self.assertNoLogs(level="ERROR"),
+            self.assertNoLogs(debt_recovery_run_followups.__name__, "INFO"),
+            self.registry.cursor() as first_cr,
+        ):
             env = self.env_of(first_cr)
             created = env["debt.recovery.run"]._ensure_followups(
                 list(env["res.partner"].browse(new.ids)),
@@ -371,7 +376,10 @@ class TestConcurrentRuns(BaseCase):
                 list(first["res.partner"].browse(new.ids)), company.with_env(first)
             )
             first_cr.commit()
-            with self.assertNoLogs(level="ERROR"):
+            with (
+                self.assertNoLogs(level="ERROR"),
+                self.assertNoLogs(debt_recovery_run_followups.__name__, "INFO"),
+            ):
                 found = (
                     behind["debt.recovery.run"]
                     ._as_scheduled_run()
@@ -399,11 +407,19 @@ class TestConcurrentRuns(BaseCase):
                 list(run["res.partner"].browse(new.ids)), company.with_env(run)
             )
             run_cr.commit()
-            customers = user["res.partner"].browse(new.ids)
-            with self.assertNoLogs(level="ERROR"), self.assertRaises(ConcurrencyError):
-                user["debt.recovery.followup"]._for_partners(customers, company)
-            user_cr.rollback()  # what the request's retry starts with
-            found = user["debt.recovery.followup"]._for_partners(customers, company)
+            attempts = []
+
+            def request():
+                attempts.append(True)
+                customers = user["res.partner"].browse(new.ids)
+                return user["debt.recovery.followup"]._for_partners(customers, company)
+
+            with (
+                self.assertNoLogs(level="ERROR"),
+                patch("odoo.service.model.random.uniform", return_value=0.0),
+            ):
+                found = retrying(request, user)
+            self.assertEqual(len(attempts), 2, "the request ran again")
             self.assertEqual(sorted(found.ids), sorted(created.ids))
 
     def test_a_request_meeting_a_run_creating_followups_is_told_to_wait(self):
