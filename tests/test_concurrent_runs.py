@@ -422,6 +422,43 @@ class TestConcurrentRuns(BaseCase):
             self.assertEqual(len(attempts), 2, "the request ran again")
             self.assertEqual(sorted(found.ids), sorted(created.ids))
 
+    def test_a_run_now_behind_a_run_that_created_its_followups_is_retried(self):
+        """A manager's "run now" for the whole company, begun before the
+        daily run committed the follow-ups it created: its insert fails on
+        them, and the request starts again (``retrying``), reading them."""
+        with self.registry.cursor() as cr:
+            new = self.env_of(cr)["res.partner"].create(
+                [{"name": f"First-time customer {index}"} for index in range(2)]
+            )
+            self.ids["coming"].extend(new.ids)  # removed with the test's data
+        with self.registry.cursor() as user_cr, self.registry.cursor() as run_cr:
+            user = self.env_of(user_cr)
+            company = user.ref("base.main_company")  # the request's snapshot
+            run = self.env_of(run_cr)
+            created = (
+                run["debt.recovery.run"]
+                ._as_scheduled_run()
+                ._ensure_followups(
+                    list(run["res.partner"].browse(new.ids)), company.with_env(run)
+                )
+            )
+            run_cr.commit()
+            attempts = []
+
+            def request():
+                attempts.append(True)
+                return user["debt.recovery.run"]._ensure_followups(
+                    list(user["res.partner"].browse(new.ids)), company
+                )
+
+            with (
+                self.assertNoLogs(level="ERROR"),
+                patch("odoo.service.model.random.uniform", return_value=0.0),
+            ):
+                found = retrying(request, user)
+            self.assertEqual(len(attempts), 2, "the request ran again")
+            self.assertEqual(sorted(found.ids), sorted(created.ids))
+
     def test_a_request_meeting_a_run_creating_followups_is_told_to_wait(self):
         """A manager's "run now" for the whole company is never committed
         halfway: while the daily run creates the follow-ups it needs, it
