@@ -328,11 +328,12 @@ class DebtRecoveryFollowup(models.Model):
 
     @api.model
     def _create_missing(self, customers, company):
-        """``_create_for``, for a request that needs the follow-ups at once (a
-        payment, a logged call). Another transaction that created the same
-        ones and committed after this request began makes the insert fail on
-        the one-per-customer index: the request is retried as a concurrent
-        update is (``ConcurrencyError``), and the retry reads them."""
+        """``_create_for``, where another transaction may create the same
+        follow-ups at the same moment (a payment, a logged call, a run). One
+        that committed them after this transaction began makes the insert
+        fail on the one-per-customer index: ``ConcurrencyError``, unlogged.
+        A request is then retried as a concurrent update is, and the retry
+        reads them; the run reads them on its next attempt."""
         index = self._partner_company_uniq.full_name(self)
         try:
             with self.env.cr.savepoint(), locks.expected_race(index):

@@ -132,6 +132,7 @@ class DebtRecoveryRun(models.AbstractModel):
         except CONCURRENCY_ERRORS as error:
             _logger.info("Debt recovery: waited for another run: %s", error)
 
+    @api.model
     def _is_scheduled_run(self):
         """Whether this run commits between its steps (``_as_scheduled_run``)."""
         return self.env.context.get("debt_run_commits") is _SCHEDULED_RUN

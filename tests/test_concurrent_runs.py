@@ -389,43 +389,11 @@ class TestConcurrentRuns(BaseCase):
                 )
             self.assertEqual(sorted(found.ids), sorted(created.ids))
 
-    def test_a_users_action_meeting_a_run_creating_its_followup_is_retried(self):
-        """A payment or a logged call needs the customer's follow-up while a
-        run, which committed after the user's request began, created it: the
-        request is retried (as a concurrent update is), and the retry reads
-        the run's follow-up; nothing fails, no failed insert is logged."""
-        with self.registry.cursor() as cr:
-            new = self.env_of(cr)["res.partner"].create(
-                [{"name": f"First-time customer {index}"} for index in range(2)]
-            )
-            self.ids["coming"].extend(new.ids)  # removed with the test's data
-        with self.registry.cursor() as user_cr, self.registry.cursor() as run_cr:
-            user = self.env_of(user_cr)
-            company = user.ref("base.main_company")  # the request's snapshot
-            run = self.env_of(run_cr)
-            created = run["debt.recovery.run"]._ensure_followups(
-                list(run["res.partner"].browse(new.ids)), company.with_env(run)
-            )
-            run_cr.commit()
-            attempts = []
-
-            def request():
-                attempts.append(True)
-                customers = user["res.partner"].browse(new.ids)
-                return user["debt.recovery.followup"]._for_partners(customers, company)
-
-            with (
-                self.assertNoLogs(level="ERROR"),
-                patch("odoo.service.model.random.uniform", return_value=0.0),
-            ):
-                found = retrying(request, user)
-            self.assertEqual(len(attempts), 2, "the request ran again")
-            self.assertEqual(sorted(found.ids), sorted(created.ids))
-
-    def test_a_run_now_behind_a_run_that_created_its_followups_is_retried(self):
-        """A manager's "run now" for the whole company, begun before the
-        daily run committed the follow-ups it created: its insert fails on
-        them, and the request starts again (``retrying``), reading them."""
+    def assert_retried_behind_a_run(self, request):
+        """``request(env, company, partner ids)``, begun before a run created
+        and committed those new customers' follow-ups, fails on them once:
+        Odoo's ``retrying`` runs it again, and it returns the run's
+        follow-ups; no error is logged."""
         with self.registry.cursor() as cr:
             new = self.env_of(cr)["res.partner"].create(
                 [{"name": f"First-time customer {index}"} for index in range(2)]
@@ -445,19 +413,37 @@ class TestConcurrentRuns(BaseCase):
             run_cr.commit()
             attempts = []
 
-            def request():
+            def attempt():
                 attempts.append(True)
-                return user["debt.recovery.run"]._ensure_followups(
-                    list(user["res.partner"].browse(new.ids)), company
-                )
+                return request(user, company, new.ids)
 
             with (
                 self.assertNoLogs(level="ERROR"),
                 patch("odoo.service.model.random.uniform", return_value=0.0),
             ):
-                found = retrying(request, user)
+                found = retrying(attempt, user)
             self.assertEqual(len(attempts), 2, "the request ran again")
             self.assertEqual(sorted(found.ids), sorted(created.ids))
+
+    def test_a_users_action_meeting_a_run_creating_its_followup_is_retried(self):
+        """A payment or a logged call needs the customer's follow-up, which a
+        run created and committed after the user's request began: the
+        request starts again (as after a concurrent update) and reads it."""
+        self.assert_retried_behind_a_run(
+            lambda env, company, ids: env["debt.recovery.followup"]._for_partners(
+                env["res.partner"].browse(ids), company
+            )
+        )
+
+    def test_a_run_now_behind_a_run_that_created_its_followups_is_retried(self):
+        """A manager's "run now" for the whole company, begun before the
+        daily run committed the follow-ups it created, starts again and
+        reads them."""
+        self.assert_retried_behind_a_run(
+            lambda env, company, ids: env["debt.recovery.run"]._ensure_followups(
+                list(env["res.partner"].browse(ids)), company
+            )
+        )
 
     def test_a_request_meeting_a_run_creating_followups_is_told_to_wait(self):
         """A manager's "run now" for the whole company is never committed
