@@ -5,10 +5,12 @@ rerun the same day (must change nothing), and a run one week later. Each
 run commits, as the scheduled action does: run it on a copy of the data.
 
 After the first run, the emails it queued are rendered again one by one by
-``mail.template`` (``_render_field`` per customer and field, with the run's
-own figures handed to it, as the batch gets them; rolled back), in the same
-process: the first run's time divided by that one is a ratio that the
-machine's load mostly cancels.
+``mail.template`` (``_render_field`` per customer and field; rolled back),
+in the same process, twice: with the run's own figures handed to the
+template, as the batch gets them, then as the template renders alone (the
+composer, a preview), reading each customer's figures itself. The first
+run's time divided by either is a ratio that the machine's load mostly
+cancels.
 
 ``--concurrent N``: instead, N processes start the day's run at the same
 moment on the same database, outside the scheduled action's lock (each calls
@@ -77,10 +79,12 @@ def last_interaction_id(env):
     return env.cr.fetchone()[0]
 
 
-def one_by_one(env, last_id, today):
+def one_by_one(env, last_id, today, handed=True):
     """Render the level emails the run logged after ``last_id`` again, one
-    customer at a time with ``mail.template`` (the figures read beforehand
-    for each level, as the run reads them); ``(seconds, cpu, count)``."""
+    customer at a time with ``mail.template``; ``handed``: with the figures
+    read beforehand for each level, as the run reads them, else as the
+    template renders alone (the composer, a preview: it reads each
+    customer's figures itself). ``(seconds, cpu, count)``."""
     sent = env["debt.recovery.interaction"].search(
         [
             ("id", ">", last_id),
@@ -97,8 +101,10 @@ def one_by_one(env, last_id, today):
         for level in sent.level_id:
             logged = sent.filtered(lambda entry, lv=level: entry.level_id == lv)
             followups = logged.followup_id
-            documents = followups._document_values(dict.fromkeys(followups, level))
-            context = {"debt_documents": {f.id: v for f, v in documents.items()}}
+            context = {}
+            if handed:
+                documents = followups._document_values(dict.fromkeys(followups, level))
+                context = {"debt_documents": {f.id: v for f, v in documents.items()}}
             template = level.mail_template_id.with_company(env.company)
             for followup in followups:
                 for name in ("subject", "body_html", "email_from", "reply_to"):
@@ -109,9 +115,12 @@ def one_by_one(env, last_id, today):
         savepoint.rollback()
     env.invalidate_all()
     elapsed, cpu = time.monotonic() - started, cpu_seconds() - cpu
+    label = "its emails one by one" if handed else "  the template reading them"
+    what = "figures handed over" if handed else "each reading its own figures"
     print(
-        f"{'its emails one by one':<28} {elapsed:8.2f} s (CPU {cpu:7.2f} s) "
-        f"{len(sent):8d} emails rendered by mail.template, one customer at a time",
+        f"{label:<28} {elapsed:8.2f} s (CPU {cpu:7.2f} s) "
+        f"{len(sent):8d} emails rendered by mail.template, one customer at a time, "
+        f"{what}",
         flush=True,
     )
     return elapsed, cpu, len(sent)
@@ -139,7 +148,7 @@ def sequential(args):
             "rerun": ("rerun the same day", today),
             "week": ("run one week later", today + timedelta(days=7)),
         }
-        timings, emailed = {}, None
+        timings, emailed, alone = {}, None, None
         for name in ("first", "rerun", "week"):
             if name not in args.runs.split(","):
                 continue
@@ -147,18 +156,24 @@ def sequential(args):
             timings[name] = timed_run(env, *runs[name])
             if name == "first" and "one-by-one" in args.runs.split(","):
                 emailed = one_by_one(env, last_id, today)
+                alone = one_by_one(env, last_id, today, handed=False)
         if customers and "first" in timings:
             elapsed, cpu, _queries = timings["first"]
             print(
                 f"first run: {elapsed / customers * 1000:.2f} ms per customer "
                 f"(CPU {cpu / customers * 1000:.2f} ms)"
             )
-            if emailed:
-                alone, alone_cpu, count = emailed
-                print(
-                    f"first run against its {count} emails rendered one by one: "
-                    f"{elapsed / alone:.2f}x (CPU {cpu / alone_cpu:.2f}x)"
-                )
+            for rendering, how in (
+                (emailed, "with the figures handed over"),
+                (alone, "each template reading its own figures"),
+            ):
+                if rendering:
+                    seconds, rendering_cpu, count = rendering
+                    print(
+                        f"first run against its {count} emails rendered one by "
+                        f"one, {how}: {elapsed / seconds:.2f}x "
+                        f"(CPU {cpu / rendering_cpu:.2f}x)"
+                    )
         env.cr.rollback()
 
 
