@@ -73,6 +73,8 @@ class DebtRecoveryFollowup(models.Model):
             )
         amount = self._portal_amount(amount)
         self._refresh_figures()
+        if self.currency_id.is_zero(self.chased_amount):
+            raise UserError(self.env._("Nothing overdue is left to promise."))
         if self.currency_id.compare_amounts(amount, self.chased_amount) > 0:
             raise UserError(
                 self.env._(
@@ -164,7 +166,9 @@ class DebtRecoveryFollowup(models.Model):
             "mail.mail_activity_data_todo",
             date_deadline=fields.Date.context_today(self),
             summary=staff.env._("Customer disputes invoices"),
-            note=staff.env._(
+            # the customer's words, escaped: the note is HTML
+            note=Markup("<p>%s</p>")
+            % staff.env._(
                 "%(invoices)s: %(reason)s",
                 invoices=", ".join(invoices.mapped("name")),
                 reason=interaction.dispute_reason,
@@ -347,16 +351,23 @@ class DebtRecoveryFollowup(models.Model):
             raise UserError(message)
         return result
 
-    @api.model
     def _portal_amount(self, value):
+        """The amount the customer wrote, in the follow-up's currency (0.0:
+        none written, the whole balance)."""
         if value in (None, "", False):
             return 0.0
         try:
             amount = float(str(value).replace(",", "."))
         except ValueError:
             amount = math.nan
-        if not math.isfinite(amount):
+        # beyond any balance, a number that rounding cannot handle
+        if not math.isfinite(amount) or abs(amount) >= 1e15:
             raise UserError(self.env._("Write the amount as a number."))
         if amount < 0:
             raise ValidationError(self.env._("The amount cannot be negative."))
+        amount = self.currency_id.round(amount)
+        if self.currency_id.is_zero(amount):
+            raise ValidationError(
+                self.env._("Write an amount, or leave it empty to pay everything.")
+            )
         return amount

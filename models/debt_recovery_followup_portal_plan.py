@@ -28,7 +28,7 @@ class DebtRecoveryFollowup(models.Model):
         policy = self._policy()
         try:
             count = int(count)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # OverflowError: infinity
             raise UserError(self.env._("Choose the number of instalments.")) from None
         date_start = self._portal_date(
             date_start, self.env._("Choose the date of the first instalment.")

@@ -125,6 +125,44 @@ class TestCustomerPageAbuse(CustomerPageCommon):
             self.assertIn("Write the amount as a number", response.text)
         self.assertFalse(self.portal_interactions())
 
+    def test_amounts_beyond_any_balance_or_rounding_to_nothing_are_refused(self):
+        for amount, message in (
+            ("1e308", "Write the amount as a number"),
+            ("0.001", "leave it empty to pay everything"),
+            ("0", "leave it empty to pay everything"),
+        ):
+            response = self.promise(10, amount)
+            self.assertEqual(response.status_code, 400, amount)
+            self.assertIn(message, response.text)
+        self.assertFalse(self.portal_interactions())
+
+    def test_nothing_overdue_left_is_not_promised(self):
+        self.pay(self.overdue)
+        self.pay(self.overdue_2)
+        response = self.promise(10)
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("Nothing overdue is left to promise", response.text)
+        self.assertFalse(self.portal_interactions())
+
+    def test_an_infinite_number_of_instalments_is_refused_in_words(self):
+        url = f"{self.followup_record.access_url}/plan/schedule"
+        token = self.link().split("access_token=")[1]
+        # JSON as Python reads it: "Infinity" is a number there
+        body = (
+            '{"jsonrpc": "2.0", "method": "call", "id": 1, "params": '
+            f'{{"access_token": "{token}", "instalment_count": Infinity, '
+            f'"date_start": "{fields.Date.to_string(self.TODAY)}", '
+            '"frequency": "monthly"}}'
+        )
+        response = self.url_open(
+            url, data=body, headers={"Content-Type": "application/json"}
+        )
+        self.assertEqual(
+            response.json().get("result"),
+            {"error": "Choose the number of instalments."},
+            "no traceback for the visitor",
+        )
+
     def test_the_schedule_refuses_bad_types_in_words(self):
         url = f"{self.followup_record.access_url}/plan/schedule"
         token = self.link().split("access_token=")[1]

@@ -277,6 +277,28 @@ class TestCustomerPageForms(CustomerPageCommon):
         self.followup_record._refresh_figures()
         self.assertEqual(self.followup_record.chased_amount, 300.0)
 
+    def test_a_disputes_comment_reaches_the_collector_as_text(self):
+        """What the customer writes is text in the collector's activity,
+        never HTML of the back end (a link, an image)."""
+        reason = self.env["debt.recovery.dispute.reason"]._for_company(self.company)[1]
+        comment = '<a href="https://evil.example/pay">Pay here</a><img src="x.png">'
+        response = self.post(
+            "dispute",
+            "o_debt_recovery_dispute_form",
+            {
+                "invoice_ids": [str(self.overdue.id)],
+                "reason_id": str(reason.id),
+                "comment": comment,
+            },
+        )
+        self.assertEqual(response.status_code, 303)
+        activity = self.followup_record.activity_ids.filtered(
+            lambda a: a.summary == "Customer disputes invoices"
+        )
+        self.assertNotIn("<a ", str(activity.note))
+        self.assertNotIn("<img", str(activity.note))
+        self.assertIn("&lt;a href=", str(activity.note), "shown as the text it is")
+
     def test_dispute_needs_own_invoices_and_a_reason(self):
         other = self.env["res.partner"].create({"name": "Other Customer"})
         other_invoice = self.invoice(99.0, self.days_ago(5), partner=other)
