@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from .debt_recovery_plan_instalment import FREQUENCIES
-from .debt_recovery_workflow import check_workflow
+from .debt_recovery_workflow import check_workflow, computed_by_system, without_defaults
 
 STATES = [
     ("draft", "Draft"),
@@ -266,6 +266,7 @@ class DebtRecoveryPlan(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
+        self = without_defaults(self, STATUS_FIELDS | computed_by_system(self))
         for vals in vals_list:
             self._check_status_write(vals)
             if vals.get("name", self.env._("New")) == self.env._("New"):
@@ -290,10 +291,12 @@ class DebtRecoveryPlan(models.Model):
         return super().write(vals)
 
     def _check_status_write(self, vals):
+        # the follow-up comes from the customer and company, the figures
+        # from the invoices and instalments
         check_workflow(
             self,
             vals,
-            STATUS_FIELDS,
+            STATUS_FIELDS | {"followup_id"} | computed_by_system(self),
             self.env._(
                 "The status of a payment plan changes only through its actions "
                 "(activate, cancel) and the daily checks."

@@ -7,7 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools.misc import format_date
 
-from .debt_recovery_workflow import check_workflow
+from .debt_recovery_workflow import check_workflow, computed_by_system, without_defaults
 
 FREQUENCIES = [
     ("weekly", "Weekly"),
@@ -165,11 +165,12 @@ class DebtRecoveryPlanInstalment(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
+        self = without_defaults(self, RUN_FIELDS | computed_by_system(self))
         for vals in vals_list:
             check_workflow(
                 self,
                 vals,
-                RUN_FIELDS,
+                RUN_FIELDS | computed_by_system(self),
                 self.env._(
                     "The reminders, late and missed dates of instalments are "
                     "recorded by the daily run."
@@ -183,7 +184,8 @@ class DebtRecoveryPlanInstalment(models.Model):
         check_workflow(
             self,
             vals,
-            RUN_FIELDS,
+            # what is paid and the state come from the plan's payments
+            RUN_FIELDS | computed_by_system(self),
             self.env._(
                 "The reminders, late and missed dates of instalments are "
                 "recorded by the daily run."

@@ -19,3 +19,31 @@ def check_workflow(records, names, guarded, message):
     """Refuse writing ``guarded`` fields among ``names`` outside a workflow."""
     if guarded.intersection(names) and records.env.context.get(_KEY) is not _WORKFLOW:
         raise AccessError(message)
+
+
+def without_defaults(records, names):
+    """``records`` whose context gives no default to ``names``: what only the
+    system records is never a default that a caller sends (``default_*``
+    context keys are applied after the values are checked)."""
+    keys = {f"default_{name}" for name in names}
+    context = records.env.context
+    if keys.isdisjoint(context):
+        return records
+    # the keys are dropped: only a whole new context leaves them out
+    return records.with_context(  # pylint: disable=context-overridden
+        {key: value for key, value in context.items() if key not in keys}
+    )
+
+
+def computed_by_system(records):
+    """The stored fields of ``records``' model that Odoo computes and nobody
+    edits (computed, read-only, without an inverse), and those read-only
+    for everybody: a caller who writes them forges what they derive from."""
+    return frozenset(
+        name
+        for name, field in records._fields.items()
+        if field.store
+        and field.readonly
+        and (field.compute or field.related)
+        and not field.inverse
+    )

@@ -37,3 +37,4 @@ from . import test_followup_report
 from . import test_salutations
 from . import test_policy_form
 from . import test_followup_report_tour
+from . import test_forged_records
