@@ -4,7 +4,12 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from .debt_recovery_plan_instalment import FREQUENCIES
-from .debt_recovery_workflow import check_workflow, computed_by_system, without_defaults
+from .debt_recovery_workflow import (
+    check_computed,
+    check_workflow,
+    computed_by_system,
+    without_defaults,
+)
 
 STATES = [
     ("draft", "Draft"),
@@ -291,12 +296,12 @@ class DebtRecoveryPlan(models.Model):
         return super().write(vals)
 
     def _check_status_write(self, vals):
-        # the follow-up comes from the customer and company, the figures
-        # from the invoices and instalments
+        # the follow-up comes from the customer and company
+        check_computed(self, vals)
         check_workflow(
             self,
             vals,
-            STATUS_FIELDS | {"followup_id"} | computed_by_system(self),
+            STATUS_FIELDS | {"followup_id"},
             self.env._(
                 "The status of a payment plan changes only through its actions "
                 "(activate, cancel) and the daily checks."

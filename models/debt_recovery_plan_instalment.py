@@ -7,7 +7,12 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools.misc import format_date
 
-from .debt_recovery_workflow import check_workflow, computed_by_system, without_defaults
+from .debt_recovery_workflow import (
+    check_computed,
+    check_workflow,
+    computed_by_system,
+    without_defaults,
+)
 
 FREQUENCIES = [
     ("weekly", "Weekly"),
@@ -167,10 +172,11 @@ class DebtRecoveryPlanInstalment(models.Model):
     def create(self, vals_list):
         self = without_defaults(self, RUN_FIELDS | computed_by_system(self))
         for vals in vals_list:
+            check_computed(self, vals)
             check_workflow(
                 self,
                 vals,
-                RUN_FIELDS | computed_by_system(self),
+                RUN_FIELDS,
                 self.env._(
                     "The reminders, late and missed dates of instalments are "
                     "recorded by the daily run."
@@ -181,11 +187,11 @@ class DebtRecoveryPlanInstalment(models.Model):
         return instalments
 
     def write(self, vals):
+        check_computed(self, vals)
         check_workflow(
             self,
             vals,
-            # what is paid and the state come from the plan's payments
-            RUN_FIELDS | computed_by_system(self),
+            RUN_FIELDS,
             self.env._(
                 "The reminders, late and missed dates of instalments are "
                 "recorded by the daily run."

@@ -37,8 +37,8 @@ def without_defaults(records, names):
 
 def computed_by_system(records):
     """The stored fields of ``records``' model that Odoo computes and nobody
-    edits (computed, read-only, without an inverse), and those read-only
-    for everybody: a caller who writes them forges what they derive from."""
+    edits (computed or related, read-only, without an inverse): a caller who
+    writes them forges what they derive from."""
     return frozenset(
         name
         for name, field in records._fields.items()
@@ -46,4 +46,21 @@ def computed_by_system(records):
         and field.readonly
         and (field.compute or field.related)
         and not field.inverse
+    )
+
+
+def check_computed(records, names):
+    """Refuse writing, outside a workflow, the fields Odoo computes."""
+    check_workflow(
+        records,
+        names,
+        computed_by_system(records),
+        records.env._(
+            "%(fields)s: computed from the invoices, payments and schedule, "
+            "not written by hand.",
+            fields=", ".join(
+                records._fields[name]._description_string(records.env)
+                for name in sorted(computed_by_system(records).intersection(names))
+            ),
+        ),
     )
