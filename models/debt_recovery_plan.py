@@ -1,7 +1,7 @@
 from datetime import date
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from .debt_recovery_plan_instalment import FREQUENCIES
 from .debt_recovery_workflow import (
@@ -284,6 +284,15 @@ class DebtRecoveryPlan(models.Model):
 
     def write(self, vals):
         self._check_status_write(vals)
+        if (
+            vals.get("company_id")
+            and not self.env.su
+            and vals["company_id"] not in self.env.companies.ids
+        ):
+            # the record rules judge a plan where it is, not where it goes
+            raise AccessError(
+                self.env._("A payment plan moves only to a company you work in.")
+            )
         if AGREEMENT_FIELDS.intersection(vals):
             self._check_draft_for_changes()
         if vals.get("partner_id") or vals.get("company_id"):

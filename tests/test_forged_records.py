@@ -102,3 +102,12 @@ class TestForgedRecords(PlanCommon):
                     instalment.write(values)
         self.assertEqual(plan.amount_residual, 1000.0)
         self.assertEqual(plan.instalment_ids.mapped("amount_paid"), [0.0, 0.0])
+
+    def test_a_draft_plan_moves_only_to_a_company_of_the_user(self):
+        company_b = self.setup_other_company(name="Company B")["company"]
+        plan = self.as_collector("debt.recovery.plan").create(
+            {"partner_id": self.customer.id, "invoice_ids": [(6, 0, self.overdue.ids)]}
+        )
+        with self.assertRaisesRegex(AccessError, "only to a company you work in"):
+            plan.write({"company_id": company_b.id})
+        self.assertEqual(plan.company_id, self.company)
