@@ -149,6 +149,16 @@ class TestConcurrentRuns(BaseCase):
             ).unlink()
             env["ir.config_parameter"].sudo().set_param(SHARED_LADDER, False)
 
+    def first_time_customers(self, count):
+        """``count`` new customers, committed (removed with the test's data),
+        who have no follow-up yet (read their ids: their cursor is closed)."""
+        with self.registry.cursor() as cr:
+            new = self.env_of(cr)["res.partner"].create(
+                [{"name": f"First-time customer {index}"} for index in range(count)]
+            )
+            self.ids["coming"].extend(new.ids)
+        return new
+
     def run_in_thread(self, barrier, errors):
         try:
             with self.registry.cursor() as cr:
@@ -315,13 +325,9 @@ class TestConcurrentRuns(BaseCase):
         """Customers owing for the first time get their follow-up from the
         first run that reaches them; a second run at the same moment waits
         for it and reads those, without a failed insert in the log."""
+        new = self.first_time_customers(5)
         with self.registry.cursor() as cr:
-            env = self.env_of(cr)
-            new = env["res.partner"].create(
-                [{"name": f"First-time customer {index}"} for index in range(5)]
-            )
-            self.ids["coming"].extend(new.ids)  # removed with the test's data
-            company_id = env.ref("base.main_company").id
+            company_id = self.env_of(cr).ref("base.main_company").id
         found, errors = [], []
 
         def second_run():
@@ -363,11 +369,7 @@ class TestConcurrentRuns(BaseCase):
     def test_a_run_just_behind_another_reads_the_followups_it_created(self):
         """The other run created the follow-ups and committed after this run
         took its snapshot: this run reads them afresh, inserts nothing."""
-        with self.registry.cursor() as cr:
-            new = self.env_of(cr)["res.partner"].create(
-                [{"name": f"First-time customer {index}"} for index in range(5)]
-            )
-            self.ids["coming"].extend(new.ids)  # removed with the test's data
+        new = self.first_time_customers(5)
         with self.registry.cursor() as behind_cr, self.registry.cursor() as first_cr:
             behind = self.env_of(behind_cr)
             company = behind.ref("base.main_company")  # its snapshot, from now
@@ -394,11 +396,7 @@ class TestConcurrentRuns(BaseCase):
         and committed those new customers' follow-ups, fails on them once:
         Odoo's ``retrying`` runs it again, and it returns the run's
         follow-ups; no error is logged."""
-        with self.registry.cursor() as cr:
-            new = self.env_of(cr)["res.partner"].create(
-                [{"name": f"First-time customer {index}"} for index in range(2)]
-            )
-            self.ids["coming"].extend(new.ids)  # removed with the test's data
+        new = self.first_time_customers(2)
         with self.registry.cursor() as user_cr, self.registry.cursor() as run_cr:
             user = self.env_of(user_cr)
             company = user.ref("base.main_company")  # the request's snapshot
@@ -449,11 +447,7 @@ class TestConcurrentRuns(BaseCase):
         """A manager's "run now" for the whole company is never committed
         halfway: while the daily run creates the follow-ups it needs, it
         says so at once instead of waiting."""
-        with self.registry.cursor() as cr:
-            new = self.env_of(cr)["res.partner"].create(
-                [{"name": f"First-time customer {index}"} for index in range(3)]
-            )
-            self.ids["coming"].extend(new.ids)  # removed with the test's data
+        new = self.first_time_customers(3)
         with self.registry.cursor() as run_cr, self.registry.cursor() as user_cr:
             run = self.env_of(run_cr)
             company = run.ref("base.main_company")
