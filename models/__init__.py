@@ -8,6 +8,7 @@ from . import debt_recovery_level_texts
 from . import debt_recovery_policy
 from . import debt_recovery_policy_portal
 from . import debt_recovery_followup
+from . import debt_recovery_followup_creation
 from . import debt_recovery_followup_apply
 from . import debt_recovery_followup_actions
 from . import debt_recovery_followup_worklist
@@ -16,6 +17,7 @@ from . import debt_recovery_followup_replies
 from . import debt_recovery_followup_refresh
 from . import debt_recovery_followup_thanks
 from . import debt_recovery_interaction
+from . import debt_recovery_interaction_manual
 from . import debt_recovery_interaction_outcome
 from . import debt_recovery_interaction_delivery
 from . import debt_recovery_interaction_portal

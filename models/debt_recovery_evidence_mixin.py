@@ -24,6 +24,9 @@ SYSTEM_STATE_FIELDS = frozenset(
 )
 # What identifies an entry; never changed after creation, by anyone.
 ORIGIN_FIELDS = frozenset({"automated", "event"})
+# What the system records on an entry, besides its origin: the states it
+# moves, the email it sent and to whom.
+SYSTEM_FIELDS = SYSTEM_STATE_FIELDS | {"mail_message_id", "recipient_ids"}
 
 
 def plain_text(html):
